@@ -1,0 +1,98 @@
+package io.dicombq.row;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** An ordered set of top-level fields; merging two schemas gives the union, nested records included. */
+public final class Schema {
+    private final LinkedHashMap<String, Field> fields = new LinkedHashMap<>();
+
+    public Schema() {
+    }
+
+    public Schema(Collection<Field> initial) {
+        initial.forEach(this::add);
+    }
+
+    public List<Field> fields() {
+        return List.copyOf(fields.values());
+    }
+
+    public Field get(String name) {
+        return fields.get(name);
+    }
+
+    public boolean isEmpty() {
+        return fields.isEmpty();
+    }
+
+    /** Adds a field, or merges its sub-fields into the existing field of the same name. */
+    public Schema add(Field field) {
+        fields.merge(field.name(), field, Schema::mergeField);
+        return this;
+    }
+
+    public Schema addAll(Collection<Field> more) {
+        more.forEach(this::add);
+        return this;
+    }
+
+    /** Fields of {@code wanted} (recursively) that this schema lacks; empty when nothing is missing. */
+    public List<Field> missingFrom(Schema wanted) {
+        List<Field> missing = new ArrayList<>();
+        for (Field w : wanted.fields.values()) {
+            Field have = fields.get(w.name());
+            if (have == null || !sameShape(mergeField(have, w), have)) {
+                missing.add(w);
+            }
+        }
+        return missing;
+    }
+
+    /** True when every field of {@code wanted}, nested ones included, is already here. */
+    public boolean covers(Schema wanted) {
+        return missingFrom(wanted).isEmpty();
+    }
+
+    static Field mergeField(Field a, Field b) {
+        if (a.type() != Field.Type.RECORD || b.type() != Field.Type.RECORD) {
+            return a; // first declaration wins; the mapper never declares one name with two types
+        }
+        Map<String, Field> merged = new LinkedHashMap<>();
+        for (Field f : a.fields()) {
+            merged.put(f.name(), f);
+        }
+        for (Field f : b.fields()) {
+            merged.merge(f.name(), f, Schema::mergeField);
+        }
+        return new Field(a.name(), a.type(), a.mode(), new ArrayList<>(merged.values()));
+    }
+
+    static boolean sameShape(Field a, Field b) {
+        if (!a.name().equals(b.name()) || a.type() != b.type() || a.fields().size() != b.fields().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.fields().size(); i++) {
+            if (!sameShape(a.fields().get(i), b.fields().get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public List<Map<String, Object>> toJson() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Field f : fields.values()) {
+            out.add(f.toJson());
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return toJson().toString();
+    }
+}
