@@ -53,9 +53,9 @@ public final class DicomInstanceReader {
     }
 
     public ParsedInstance read(Path file) throws InvalidDicomException, IOException {
-        long size = Files.size(file);
+        // the file size is no bound for element lengths: a deflated data set inflates beyond it
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, Math.min(size, maxElementBytes));
+            return read(in, maxElementBytes);
         }
     }
 

@@ -8,6 +8,7 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.StringAttribute;
+import com.pixelmed.dicom.TextAttribute;
 import com.pixelmed.dicom.UnknownAttribute;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -54,6 +55,11 @@ final class PixelMedElements {
         }
         if (a instanceof StringAttribute s) {
             byte[] b = s.getByteValues();
+            return DicomElement.text(tag, vr, b == null ? new byte[0] : b);
+        }
+        if (a instanceof TextAttribute txt) {
+            // ST, LT, UT: PixelMed keeps only decoded text; it re-encodes with the same character set
+            byte[] b = txt.getVM() == 0 ? new byte[0] : txt.getByteValues();
             return DicomElement.text(tag, vr, b == null ? new byte[0] : b);
         }
         if (a instanceof UnknownAttribute un) {
