@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Lets {@code bin/dicom-bq sql} query the warehouse while the application holds the DuckDB
@@ -45,6 +46,7 @@ public final class SqlEndpoint implements AutoCloseable {
     private final Warehouse warehouse;
     private final Path portFile;
     private final int requestedPort;
+    private final AtomicLong queriesServed = new AtomicLong();
     private HttpServer server;
     private ExecutorService executor;
 
@@ -82,6 +84,11 @@ public final class SqlEndpoint implements AutoCloseable {
             throw new IllegalStateException("SQL endpoint not started");
         }
         return server.getAddress().getPort();
+    }
+
+    /** Queries answered with rows so far (for metrics, and to tell which path a client took). */
+    public long queriesServed() {
+        return queriesServed.get();
     }
 
     public synchronized void stop() {
@@ -131,6 +138,7 @@ public final class SqlEndpoint implements AutoCloseable {
                 error(exchange, 400, message(e));
                 return;
             }
+            queriesServed.incrementAndGet();
             exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson; charset=utf-8");
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = new BufferedOutputStream(exchange.getResponseBody())) {
