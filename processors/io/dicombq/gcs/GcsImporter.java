@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.CamelContextHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,15 +32,17 @@ public final class GcsImporter {
     private static final Logger LOG = LoggerFactory.getLogger(GcsImporter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Operations operations;
+    /** Registry name of the shared {@link Operations} (also read by GET .../operations/{id}). */
+    public static final String OPERATIONS_BEAN = "operations";
+
     private final GcsDownloader downloader;
     private final int pageSize;
     private final int threads;
     private volatile ExecutorService executor;
 
-    public GcsImporter(Operations operations, GcsDownloader downloader, int pageSize, int threads) {
-        this.operations = operations;
-        this.downloader = downloader;
+    /** @param incomingDir where objects are downloaded to before the store takes them ({@code {{dicom.store.dir}}/.incoming}) */
+    public GcsImporter(String incomingDir, int pageSize, int threads) {
+        this.downloader = new GcsDownloader(incomingDir);
         this.pageSize = pageSize;
         this.threads = threads;
     }
@@ -47,8 +50,10 @@ public final class GcsImporter {
     /** Route step for {@code direct:import}: body is the request JSON, the answer is the started {@link Operation}. */
     public Operation start(String requestJson, Exchange exchange) {
         GcsWildcard source = parseRequest(requestJson);
-        Operation op = operations.start("ImportDicomData");
         CamelContext context = exchange.getContext();
+        // looked up, not injected: beans from different route files are built in file order
+        Operation op = CamelContextHelper.mandatoryLookup(context, OPERATIONS_BEAN, Operations.class)
+                .start("ImportDicomData");
         Storage storage = GcsStorageFactory.lookup(context);
         LOG.info("Import {} started as {}", source.uri(), op.name());
         executor(context).submit(() -> run(storage, source, op, context));
