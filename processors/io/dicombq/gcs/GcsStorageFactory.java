@@ -45,8 +45,9 @@ public final class GcsStorageFactory {
             }
             LOG.info("Cloud Storage client uses the key file {}", credentialsFile);
         } else {
-            // No key file: the client looks up Application Default Credentials itself, at first use,
-            // so a set-up without Cloud Storage starts fine without any credentials.
+            // No key file: the client finds Application Default Credentials itself; when there are
+            // none it is built without credentials and only calls to Cloud Storage fail, so a set-up
+            // that does not use Cloud Storage still starts.
             LOG.debug("Cloud Storage client uses Application Default Credentials");
         }
         return options.build().getService();
