@@ -6,7 +6,6 @@ import io.dicombq.warehouse.TableRef;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Route;
-import org.apache.camel.StartupListener;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +27,7 @@ import java.util.Set;
  * data folder, so a PATCH survives a restart; before any PATCH it comes from
  * {@code dicom.stream-configs}.
  */
-public final class StreamConfigs implements CamelContextAware, StartupListener {
+public final class StreamConfigs implements CamelContextAware {
     public static final int MAX_CONFIGS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(StreamConfigs.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -174,21 +173,5 @@ public final class StreamConfigs implements CamelContextAware, StartupListener {
     @Override
     public void setCamelContext(CamelContext camelContext) {
         this.camelContext = camelContext;
-        try {
-            camelContext.addStartupListener(this);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot register the stream configs' startup listener", e);
-        }
-    }
-
-    @Override
-    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        // nothing yet: destination routes are added once the context is fully started
-    }
-
-    /** Tables, views and destination routes exist as soon as the bundle is up, before the first row. */
-    @Override
-    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
-        endpoints();
     }
 }
