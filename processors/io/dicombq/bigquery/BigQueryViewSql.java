@@ -26,6 +26,11 @@ public final class BigQueryViewSql {
 
     /** The view's query on its own (the part the tests evaluate). */
     public static String select(TableRef table) {
+        return selectFrom(path(table.project(), table.dataset(), table.table()));
+    }
+
+    /** The view's query over a table given by an already quoted path. */
+    static String selectFrom(String tablePath) {
         String type = ServiceColumns.TYPE;
         String deleted = "'" + ServiceColumns.DELETE + "'";
         return "SELECT * EXCEPT (" + RANK + ")\n"
@@ -36,7 +41,7 @@ public final class BigQueryViewSql {
                 + "      ORDER BY t." + ServiceColumns.LAST_UPDATED + " DESC NULLS LAST,\n"
                 + "               IF(t." + type + " = " + deleted + ", 0, 1)\n"
                 + "    ) AS " + RANK + "\n"
-                + "  FROM " + path(table.project(), table.dataset(), table.table()) + " AS t\n"
+                + "  FROM " + tablePath + " AS t\n"
                 + ")\n"
                 + "WHERE " + RANK + " = 1 AND IFNULL(" + type + ", '') != " + deleted;
     }
