@@ -119,6 +119,10 @@ public final class FakeBigQueryServer implements AutoCloseable {
         return t;
     }
 
+    public void dropTable(String project, String dataset, String table) {
+        tables.remove(key(project, dataset, table));
+    }
+
     public FakeTable table(String project, String dataset, String table) {
         return tables.get(key(project, dataset, table));
     }
