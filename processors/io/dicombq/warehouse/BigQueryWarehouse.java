@@ -61,8 +61,9 @@ public class BigQueryWarehouse implements Warehouse {
 
     @Override
     public void prepare(TableRef table) {
-        ensureColumns(table, new Schema(ServiceColumns.FIELDS));
-        replaceView(table);
+        if (!ensureColumns(table, new Schema(ServiceColumns.FIELDS))) {
+            replaceView(table); // "replaced if present": also when the table itself was already fine
+        }
     }
 
     /**

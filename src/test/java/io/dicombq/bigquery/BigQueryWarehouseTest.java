@@ -59,6 +59,10 @@ class BigQueryWarehouseTest {
 
         String ddl = viewDdl();
         assertEquals(BigQueryViewSql.createOrReplace(table), ddl);
+        // jobs.query, in the table's project, once
+        List<FakeBigQueryServer.Call> queries = server.calls("POST", "/projects/proj-a/queries");
+        assertEquals(1, queries.size());
+        assertEquals(Boolean.FALSE, queries.get(0).body().get("useLegacySql"));
         assertTrue(ddl.startsWith("CREATE OR REPLACE VIEW `proj-a`.`dicom`.`instances_view` AS"), ddl);
         assertNotNull(server.table("proj-a", "dicom", "instances_view").viewQuery);
 
