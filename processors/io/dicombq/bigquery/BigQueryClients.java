@@ -81,7 +81,7 @@ public class BigQueryClients implements AutoCloseable {
 
     /** The Camel connection factory handing out {@link #forProject}'s client. */
     public GoogleBigQueryConnectionFactory connectionFactory(String project) {
-        return factories.computeIfAbsent(project, p -> new GoogleBigQueryConnectionFactory(forProject(p)));
+        return factories.computeIfAbsent(project, p -> new ProjectConnectionFactory(this, p));
     }
 
     /** Registry name of the project's connection factory (see {@link #bindConnectionFactory}). */

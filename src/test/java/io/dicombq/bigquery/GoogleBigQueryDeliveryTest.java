@@ -9,6 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
@@ -30,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Delivery through Camel's google-bigquery endpoint (the real producer and client) into
- * {@link FakeBigQueryServer}, with the YAML route in {@code bigquery/bigquery-delivery.camel.yaml}.
+ * {@link FakeBigQueryServer}, with routes made from the YAML route template in
+ * {@code bigquery/bigquery-delivery.camel.yaml}, one per destination (two projects).
  */
 class GoogleBigQueryDeliveryTest {
 
@@ -55,21 +57,34 @@ class GoogleBigQueryDeliveryTest {
         RowBatchStrategy batches = new RowBatchStrategy();
         batches.setMaxRows(3); // small, so a test batch completes by size, not by the linger
         context.getRegistry().bind("rowBatchStrategy", batches);
+        context.getRegistry().bind("bigQueryClients", clients);
         context.getRegistry().bind("bigQueryInsertBatch", new BigQueryInsertBatch(warehouse));
         context.getRegistry().bind("bigQueryRejections", new BigQueryRejections());
-        clients.bindConnectionFactory(context, "proj-a");
-        clients.bindConnectionFactory(context, "proj-b");
         PluginHelper.getRoutesLoader(context).loadRoutes(
                 ResourceHelper.resolveResource(context, "classpath:bigquery/bigquery-delivery.camel.yaml"));
+        for (String uri : List.of("bq://proj-a.dicom.instances", "bq://proj-b.dicom.instances")) {
+            TableRef ref = TableRef.parse(uri);
+            TemplatedRouteBuilder.builder(context, "bigquery-destination")
+                    .routeId(ref.project())
+                    .parameter("routeId", ref.project())
+                    .parameter("tableUri", uri)
+                    .parameter("project", ref.project())
+                    .parameter("dataset", ref.dataset())
+                    .parameter("table", ref.table())
+                    .parameter("deadLetter", "mock:dead-letter")
+                    .parameter("delivered", "mock:delivered")
+                    .add();
+        }
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                // another project's table: the endpoint must use that project's client
-                from("direct:proj-b").routeId("proj-b-insert")
+                // the insert step alone, without the aggregator, to see failures in the caller
+                from("direct:insert-now").routeId("insert-now")
                         .bean("bigQueryInsertBatch", "prepare")
-                        .to("google-bigquery:proj-b:dicom:instances?connectionFactory=#bigQueryConnectionFactory-proj-b");
+                        .to("google-bigquery:proj-a:dicom:instances?connectionFactory=#bigQueryConnectionFactory-proj-a");
             }
         });
+        clients.bindConnectionFactory(context, "proj-a");
         context.start();
         producer = context.createProducerTemplate();
     }
@@ -90,7 +105,7 @@ class GoogleBigQueryDeliveryTest {
                 TestRows.row("1.2.3.4.2", "INSERT", T1),
                 TestRows.row("1.2.3.4.3", "DELETE", T1));
         for (MetadataRow row : rows) {
-            producer.sendBodyAndHeader("direct:bigquery-rows", row, BigQueryHeaders.TABLE, table.uri());
+            producer.sendBody("direct:proj-a", row);
         }
         delivered.assertIsSatisfied(TimeUnit.SECONDS.toMillis(20));
 
@@ -130,7 +145,7 @@ class GoogleBigQueryDeliveryTest {
                 Field.nullable("NumberOfFrames", Field.Type.STRING), "many");
         List<MetadataRow> rows = List.of(TestRows.row("1.2.3.4.1", "INSERT", T1), bad,
                 TestRows.row("1.2.3.4.3", "INSERT", T1));
-        rows.forEach(r -> producer.sendBodyAndHeader("direct:bigquery-rows", r, BigQueryHeaders.TABLE, table.uri()));
+        rows.forEach(r -> producer.sendBody("direct:proj-a", r));
 
         deadLetter.assertIsSatisfied(TimeUnit.SECONDS.toMillis(20));
         delivered.assertIsSatisfied(TimeUnit.SECONDS.toMillis(20));
@@ -151,7 +166,7 @@ class GoogleBigQueryDeliveryTest {
         // the table vanished after it was prepared: insertAll answers 404, which is no row error
         server.dropTable("proj-a", "dicom", "instances");
         CamelExecutionException e = assertThrows(CamelExecutionException.class, () ->
-                producer.sendBodyAndHeader("direct:bigquery-insert", List.of(TestRows.row("1.2.3.4.1", "INSERT", T1)),
+                producer.sendBodyAndHeader("direct:insert-now", List.of(TestRows.row("1.2.3.4.1", "INSERT", T1)),
                         BigQueryHeaders.TABLE, table.uri()));
         BigQueryException cause = assertInstanceOf(BigQueryException.class, e.getCause());
         assertEquals(404, cause.getCode());
@@ -161,18 +176,22 @@ class GoogleBigQueryDeliveryTest {
     @Test
     void aMissingDatasetIsNamedInTheError() {
         CamelExecutionException e = assertThrows(CamelExecutionException.class, () ->
-                producer.sendBodyAndHeader("direct:proj-b", TestRows.row("1.2.3.4.1", "INSERT", T1),
+                producer.sendBodyAndHeader("direct:insert-now", TestRows.row("1.2.3.4.1", "INSERT", T1),
                         BigQueryHeaders.TABLE, "bq://proj-b.nodataset.instances"));
         assertTrue(e.getCause().getMessage().contains("dataset proj-b:nodataset does not exist"), e.getCause().getMessage());
     }
 
     @Test
-    void anotherProjectsTableIsWrittenWithThatProjectsClient() {
+    void anotherProjectsTableIsWrittenWithThatProjectsClient() throws Exception {
         warehouse.prepare(TableRef.parse("bq://proj-b.dicom.instances"));
-        producer.sendBodyAndHeader("direct:proj-b", List.of(TestRows.row("1.2.3.4.1", "INSERT", T1)),
-                BigQueryHeaders.TABLE, "bq://proj-b.dicom.instances");
+        MockEndpoint delivered = context.getEndpoint("mock:delivered", MockEndpoint.class);
+        delivered.expectedMessageCount(1);
+        for (int i = 1; i <= 3; i++) {
+            producer.sendBody("direct:proj-b", TestRows.row("1.2.3.4." + i, "INSERT", T1));
+        }
+        delivered.assertIsSatisfied(TimeUnit.SECONDS.toMillis(20));
         assertEquals(1, server.calls("POST", "/projects/proj-b/datasets/dicom/tables/instances/insertAll").size());
-        assertEquals(1, server.table("proj-b", "dicom", "instances").rows.size());
+        assertEquals(3, server.table("proj-b", "dicom", "instances").rows.size());
         assertTrue(server.table("proj-a", "dicom", "instances").rows.isEmpty());
     }
 }
