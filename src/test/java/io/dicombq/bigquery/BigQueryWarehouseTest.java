@@ -56,6 +56,7 @@ class BigQueryWarehouseTest {
                 inserts.get(0).body().get("tableReference"));
         // requests really arrive compressed
         assertEquals("gzip", inserts.get(0).headers().get("Content-encoding").get(0));
+        assertEquals("chunked", inserts.get(0).headers().get("Transfer-encoding").get(0));
 
         String ddl = viewDdl();
         assertEquals(BigQueryViewSql.createOrReplace(table), ddl);
@@ -151,6 +152,41 @@ class BigQueryWarehouseTest {
         assertNotNull(now.get("Modality"));
         assertNotNull(now.get("PatientID"));
         assertEquals(1, server.table("proj-a", "dicom", "instances").rows.size());
+    }
+
+    @Test
+    void twoWritersAddingDifferentColumnsAtOnceBothSucceed() throws Exception {
+        warehouse.prepare(table);
+        // a second process: its own client and its own idea of the table
+        try (BigQueryWarehouse other = new BigQueryWarehouse(new BigQueryClients(server.url(), null))) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (BigQueryWarehouse w : List.of(warehouse, other)) {
+                    String prefix = w == warehouse ? "A" : "B";
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < 4; i++) {
+                            MetadataRow row = TestRows.with(TestRows.row(prefix + i, "INSERT", T1),
+                                    Field.nullable("Column" + prefix + i, Field.Type.STRING), "v");
+                            w.insert(table, List.of(row));
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        Schema now = warehouse.schema(table);
+        for (String prefix : List.of("A", "B")) {
+            for (int i = 0; i < 4; i++) {
+                assertNotNull(now.get("Column" + prefix + i), "Column" + prefix + i);
+            }
+        }
+        assertEquals(8, server.table("proj-a", "dicom", "instances").rows.size());
     }
 
     @Test
