@@ -1,0 +1,85 @@
+package io.dicombq.bigquery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dicombq.row.MetadataRow;
+import io.dicombq.row.ServiceColumns;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Row values as the BigQuery client must receive them. The client serialises a row map with
+ * its own JSON writer, which turns a {@code java.time} value into {@code {}} (and BigQuery
+ * then rejects the row), so anything that is not a JSON primitive, list or map is converted
+ * here or refused with a clear message.
+ */
+public final class JsonRows {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private JsonRows() {
+    }
+
+    /** A JSON-ready copy of the row's values; nulls left out (a missing column reads NULL). */
+    public static Map<String, Object> content(MetadataRow row) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : row.values().entrySet()) {
+            if (e.getValue() != null) {
+                out.put(e.getKey(), jsonReady(e.getKey(), e.getValue()));
+            }
+        }
+        return out;
+    }
+
+    /** Size of the row as insertAll sends it, for batching by bytes. */
+    public static int encodedSize(Map<String, Object> content) {
+        try {
+            return JSON.writeValueAsBytes(content).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object jsonReady(String column, Object v) {
+        if (v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Integer
+                || v instanceof Short || v instanceof Double || v instanceof Float) {
+            return v;
+        }
+        if (v instanceof Number n) {
+            return n.toString(); // BigInteger/BigDecimal: BigQuery parses numeric strings exactly
+        }
+        if (v instanceof Instant i) {
+            return ServiceColumns.timestamp(i);
+        }
+        if (v instanceof LocalDate || v instanceof LocalTime) {
+            return v.toString();
+        }
+        if (v instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (Object o : list) {
+                if (o != null) { // BigQuery rejects NULL elements in a REPEATED field
+                    out.add(jsonReady(column, o));
+                }
+            }
+            return out;
+        }
+        if (v instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) map).entrySet()) {
+                if (e.getValue() != null) {
+                    out.put(e.getKey(), jsonReady(column + "." + e.getKey(), e.getValue()));
+                }
+            }
+            return out;
+        }
+        throw new IllegalArgumentException("column " + column + " holds a " + v.getClass().getName()
+                + ", which has no JSON form BigQuery accepts");
+    }
+}

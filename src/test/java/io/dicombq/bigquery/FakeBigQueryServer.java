@@ -1,0 +1,562 @@
+package io.dicombq.bigquery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A small BigQuery REST API on the JDK's HttpServer, enough for the real client library:
+ * datasets.get, tables.get/insert/patch, tabledata.insertAll, jobs.query/insert/get and
+ * getQueryResults. It keeps tables in memory, enforces what the tests depend on (a patch may
+ * only add fields, insertAll rows must fit the schema and fail together, insertIds are
+ * de-duplicated) and records every request, body decoded (the client sends gzip, chunked, and
+ * PATCH as POST with X-HTTP-Method-Override).
+ */
+public final class FakeBigQueryServer implements AutoCloseable {
+
+    /** One request as the server saw it. */
+    public record Call(String method, String path, Map<String, List<String>> headers, Map<String, Object> body) {
+        @SuppressWarnings("unchecked")
+        public List<Map<String, Object>> list(String key) {
+            return (List<Map<String, Object>>) body.get(key);
+        }
+    }
+
+    /** A table or view. Fields are kept in REST form ({@code TableFieldSchema} maps). */
+    public static final class FakeTable {
+        public final String project;
+        public final String dataset;
+        public final String table;
+        public volatile List<Map<String, Object>> fields;
+        public final List<Map<String, Object>> rows = new CopyOnWriteArrayList<>();
+        final Set<String> insertIds = Collections.synchronizedSet(new HashSet<>());
+        public volatile String viewQuery;
+        volatile int version = 1;
+
+        FakeTable(String project, String dataset, String table, List<Map<String, Object>> fields) {
+            this.project = project;
+            this.dataset = dataset;
+            this.table = table;
+            this.fields = fields;
+        }
+
+        /** Changes the schema as another writer's patch would (new etag). */
+        public synchronized void replaceFields(List<Map<String, Object>> newFields) {
+            fields = newFields;
+            version++;
+        }
+
+        String etag() {
+            return "etag-" + version;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern TABLES = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables");
+    private static final Pattern TABLE = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)");
+    private static final Pattern INSERT_ALL = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)/insertAll");
+    private static final Pattern DATASET = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)");
+    private static final Pattern QUERIES = Pattern.compile("/bigquery/v2/projects/([^/]+)/queries");
+    private static final Pattern QUERY_RESULTS = Pattern.compile("/bigquery/v2/projects/([^/]+)/queries/([^/]+)");
+    private static final Pattern JOBS = Pattern.compile("/bigquery/v2/projects/([^/]+)/jobs");
+    private static final Pattern JOB = Pattern.compile("/bigquery/v2/projects/([^/]+)/jobs/([^/]+)");
+    private static final Pattern VIEW_DDL = Pattern.compile(
+            "CREATE OR REPLACE VIEW `([^`]+)`\\.`([^`]+)`\\.`([^`]+)` AS\\s(.*)", Pattern.DOTALL);
+    private static final Pattern FROM = Pattern.compile("FROM `([^`]+)`\\.`([^`]+)`\\.`([^`]+)`");
+    private static final Pattern COUNT = Pattern.compile("SELECT COUNT\\(\\*\\) AS n FROM `([^`]+)`\\.`([^`]+)`\\.`([^`]+)`");
+    private static final Pattern TRUNCATE = Pattern.compile("TRUNCATE TABLE `([^`]+)`\\.`([^`]+)`\\.`([^`]+)`");
+
+    private final HttpServer server;
+    private final Set<String> datasets = ConcurrentHashMap.newKeySet();
+    private final Map<String, FakeTable> tables = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Object>> jobs = new ConcurrentHashMap<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final AtomicInteger jobCounter = new AtomicInteger();
+    private volatile Runnable beforeNextPatch;
+
+    public FakeBigQueryServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public void addDataset(String project, String dataset) {
+        datasets.add(project + ":" + dataset);
+    }
+
+    /** A table as if someone (an older version, another tool) created it. */
+    public FakeTable addTable(String project, String dataset, String table, List<Map<String, Object>> fields) {
+        FakeTable t = new FakeTable(project, dataset, table, deepCopy(fields));
+        tables.put(key(project, dataset, table), t);
+        return t;
+    }
+
+    public void dropTable(String project, String dataset, String table) {
+        tables.remove(key(project, dataset, table));
+    }
+
+    public FakeTable table(String project, String dataset, String table) {
+        return tables.get(key(project, dataset, table));
+    }
+
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public List<Call> calls(String method, String pathSuffixRegex) {
+        Pattern p = Pattern.compile(".*" + pathSuffixRegex);
+        return calls.stream().filter(c -> c.method.equals(method) && p.matcher(c.path).matches()).toList();
+    }
+
+    public void clearCalls() {
+        calls.clear();
+    }
+
+    /** Runs once, just before the next patch is applied: lets a test play a second writer. */
+    public void beforeNextPatch(Runnable r) {
+        beforeNextPatch = r;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            String method = ex.getRequestMethod();
+            String override = ex.getRequestHeaders().getFirst("X-HTTP-Method-Override");
+            if (override != null) {
+                method = override;
+            }
+            String path = URI.create(ex.getRequestURI().toString()).getRawPath();
+            Map<String, Object> body = readBody(ex);
+            calls.add(new Call(method, path, Map.copyOf(ex.getRequestHeaders()), body));
+            route(ex, method, path, body);
+        } catch (Exception e) {
+            send(ex, 500, error(500, "fake server: " + e, "internalError", "INTERNAL"));
+        }
+    }
+
+    private void route(HttpExchange ex, String method, String path, Map<String, Object> body) throws IOException {
+        Matcher m;
+        if ((m = INSERT_ALL.matcher(path)).matches() && method.equals("POST")) {
+            insertAll(ex, m.group(1), m.group(2), m.group(3), body);
+        } else if ((m = TABLE.matcher(path)).matches() && method.equals("GET")) {
+            FakeTable t = tables.get(key(m.group(1), m.group(2), m.group(3)));
+            if (t == null) {
+                send(ex, 404, notFound("Table " + m.group(1) + ":" + m.group(2) + "." + m.group(3)));
+            } else {
+                send(ex, 200, tableJson(t));
+            }
+        } else if ((m = TABLE.matcher(path)).matches() && method.equals("PATCH")) {
+            patch(ex, m.group(1), m.group(2), m.group(3), body);
+        } else if ((m = TABLES.matcher(path)).matches() && method.equals("POST")) {
+            createTable(ex, m.group(1), m.group(2), body);
+        } else if ((m = DATASET.matcher(path)).matches() && method.equals("GET")) {
+            if (datasets.contains(m.group(1) + ":" + m.group(2))) {
+                send(ex, 200, Map.of("kind", "bigquery#dataset", "id", m.group(1) + ":" + m.group(2),
+                        "datasetReference", Map.of("projectId", m.group(1), "datasetId", m.group(2))));
+            } else {
+                send(ex, 404, notFound("Dataset " + m.group(1) + ":" + m.group(2)));
+            }
+        } else if ((m = QUERIES.matcher(path)).matches() && method.equals("POST")) {
+            Map<String, Object> job = runJob(m.group(1), (String) body.get("query"));
+            send(ex, (Integer) job.remove("httpStatus"), queryResponse(job, "bigquery#queryResponse"));
+        } else if ((m = QUERY_RESULTS.matcher(path)).matches() && method.equals("GET")) {
+            Map<String, Object> job = jobs.get(m.group(2));
+            send(ex, job == null ? 404 : 200, job == null ? notFound("Job " + m.group(2))
+                    : queryResponse(job, "bigquery#getQueryResultsResponse"));
+        } else if ((m = JOBS.matcher(path)).matches() && method.equals("POST")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> query = (Map<String, Object>) ((Map<String, Object>) body.get("configuration")).get("query");
+            Map<String, Object> job = runJob(m.group(1), (String) query.get("query"));
+            int status = (Integer) job.remove("httpStatus");
+            send(ex, status, status == 200 ? jobJson(job) : job.get("error"));
+        } else if ((m = JOB.matcher(path)).matches() && method.equals("GET")) {
+            Map<String, Object> job = jobs.get(m.group(2));
+            send(ex, job == null ? 404 : 200, job == null ? notFound("Job " + m.group(2)) : jobJson(job));
+        } else {
+            send(ex, 404, notFound("fake has no " + method + " " + path));
+        }
+    }
+
+    // ---- tables
+
+    @SuppressWarnings("unchecked")
+    private void createTable(HttpExchange ex, String project, String dataset, Map<String, Object> body) throws IOException {
+        if (!datasets.contains(project + ":" + dataset)) {
+            send(ex, 404, notFound("Dataset " + project + ":" + dataset));
+            return;
+        }
+        String table = (String) ((Map<String, Object>) body.get("tableReference")).get("tableId");
+        Map<String, Object> schema = (Map<String, Object>) body.get("schema");
+        FakeTable t = new FakeTable(project, dataset, table,
+                schema == null ? new ArrayList<>() : (List<Map<String, Object>>) schema.get("fields"));
+        if (tables.putIfAbsent(key(project, dataset, table), t) != null) {
+            send(ex, 409, error(409, "Already Exists: Table " + project + ":" + dataset + "." + table,
+                    "duplicate", "ALREADY_EXISTS"));
+            return;
+        }
+        send(ex, 200, tableJson(t));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void patch(HttpExchange ex, String project, String dataset, String table, Map<String, Object> body) throws IOException {
+        Runnable hook = beforeNextPatch;
+        beforeNextPatch = null;
+        if (hook != null) {
+            hook.run();
+        }
+        FakeTable t = tables.get(key(project, dataset, table));
+        if (t == null) {
+            send(ex, 404, notFound("Table " + project + ":" + dataset + "." + table));
+            return;
+        }
+        String ifMatch = ex.getRequestHeaders().getFirst("If-Match");
+        if (ifMatch != null && !ifMatch.equals(t.etag())) {
+            send(ex, 412, error(412, "Precondition check failed.", "conditionNotMet", "FAILED_PRECONDITION"));
+            return;
+        }
+        synchronized (t) {
+            Map<String, Object> schema = (Map<String, Object>) body.get("schema");
+            if (schema != null) {
+                List<Map<String, Object>> proposed = (List<Map<String, Object>>) schema.get("fields");
+                String problem = onlyAdds(t.fields, proposed, "");
+                if (problem != null) {
+                    send(ex, 400, error(400, "Provided Schema does not match Table " + project + ":" + dataset
+                            + "." + table + ". " + problem, "invalid", "INVALID_ARGUMENT"));
+                    return;
+                }
+                t.fields = proposed;
+                t.version++;
+            }
+        }
+        send(ex, 200, tableJson(t));
+    }
+
+    /** Why {@code proposed} is not {@code existing} plus added NULLABLE/REPEATED fields; null when it is. */
+    @SuppressWarnings("unchecked")
+    private static String onlyAdds(List<Map<String, Object>> existing, List<Map<String, Object>> proposed, String prefix) {
+        for (Map<String, Object> old : existing) {
+            Map<String, Object> now = find(proposed, (String) old.get("name"));
+            if (now == null) {
+                return "Field " + prefix + old.get("name") + " is missing in new schema";
+            }
+            if (!old.get("type").equals(now.get("type"))) {
+                return "Field " + prefix + old.get("name") + " has changed type from " + old.get("type")
+                        + " to " + now.get("type");
+            }
+            if (!mode(old).equals(mode(now))) {
+                return "Field " + prefix + old.get("name") + " has changed mode from " + mode(old) + " to " + mode(now);
+            }
+            if ("RECORD".equals(old.get("type"))) {
+                String nested = onlyAdds((List<Map<String, Object>>) old.get("fields"),
+                        (List<Map<String, Object>>) now.get("fields"), prefix + old.get("name") + ".");
+                if (nested != null) {
+                    return nested;
+                }
+            }
+        }
+        for (Map<String, Object> f : proposed) {
+            if (find(existing, (String) f.get("name")) == null && "REQUIRED".equals(mode(f))) {
+                return "Cannot add required field " + prefix + f.get("name");
+            }
+        }
+        return null;
+    }
+
+    // ---- insertAll
+
+    @SuppressWarnings("unchecked")
+    private void insertAll(HttpExchange ex, String project, String dataset, String table, Map<String, Object> body) throws IOException {
+        FakeTable t = tables.get(key(project, dataset, table));
+        if (t == null) {
+            send(ex, 404, notFound("Table " + project + ":" + dataset + "." + table));
+            return;
+        }
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) body.get("rows");
+        List<Map<String, Object>> errors = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            problems.add(validate(t.fields, (Map<String, Object>) row.get("json"), ""));
+        }
+        boolean anyBad = problems.stream().anyMatch(p -> p != null);
+        if (anyBad && !Boolean.TRUE.equals(body.get("skipInvalidRows"))) {
+            for (int i = 0; i < rows.size(); i++) {
+                String p = problems.get(i);
+                errors.add(Map.of("index", i, "errors", List.of(p == null
+                        ? Map.of("reason", "stopped", "location", "", "debugInfo", "", "message", "")
+                        : Map.of("reason", "invalid", "location", p.substring(0, p.indexOf('|')),
+                                "debugInfo", "", "message", p.substring(p.indexOf('|') + 1)))));
+            }
+        } else {
+            for (int i = 0; i < rows.size(); i++) {
+                Map<String, Object> row = rows.get(i);
+                String insertId = (String) row.get("insertId");
+                if (problems.get(i) != null) {
+                    String p = problems.get(i);
+                    errors.add(Map.of("index", i, "errors", List.of(Map.of("reason", "invalid",
+                            "location", p.substring(0, p.indexOf('|')), "message", p.substring(p.indexOf('|') + 1)))));
+                } else if (insertId == null || t.insertIds.add(insertId)) {
+                    t.rows.add((Map<String, Object>) row.get("json"));
+                }
+            }
+        }
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("kind", "bigquery#tableDataInsertAllResponse");
+        if (!errors.isEmpty()) {
+            response.put("insertErrors", errors);
+        }
+        send(ex, 200, response);
+    }
+
+    /** "location|message" for the first problem BigQuery would report, or null when the row fits. */
+    @SuppressWarnings("unchecked")
+    private static String validate(List<Map<String, Object>> fields, Map<String, Object> row, String prefix) {
+        for (Map.Entry<String, Object> e : row.entrySet()) {
+            String location = prefix + e.getKey();
+            Map<String, Object> f = find(fields, e.getKey());
+            if (f == null) {
+                return location + "|no such field: " + location + ".";
+            }
+            Object v = e.getValue();
+            if (v == null) {
+                continue;
+            }
+            boolean repeated = "REPEATED".equals(mode(f));
+            if (repeated != (v instanceof List)) {
+                return location + "|" + (repeated ? "Array value expected for repeated field: " : "Array specified for non-repeated field: ")
+                        + location + ".";
+            }
+            for (Object item : repeated ? (List<Object>) v : List.of(v)) {
+                String problem = "RECORD".equals(f.get("type"))
+                        ? item instanceof Map ? validate((List<Map<String, Object>>) f.get("fields"), (Map<String, Object>) item, location + ".")
+                        : location + "|This field: " + location + " is not a record."
+                        : scalarProblem((String) f.get("type"), item, location);
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String scalarProblem(String type, Object v, String location) {
+        String s = String.valueOf(v);
+        try {
+            switch (type) {
+                case "INTEGER" -> {
+                    if (v instanceof Number n ? n.doubleValue() != Math.rint(n.doubleValue()) : !s.matches("-?\\d+")) {
+                        return location + "|Cannot convert value to integer (bad value): " + s;
+                    }
+                }
+                case "FLOAT" -> Double.parseDouble(s);
+                case "DATE" -> LocalDate.parse(s);
+                case "TIME" -> LocalTime.parse(s);
+                case "TIMESTAMP" -> Instant.parse(s);
+                case "STRING" -> {
+                    if (v instanceof Map || v instanceof List) {
+                        return location + "|This field: " + location + " is not a record.";
+                    }
+                }
+                default -> {
+                }
+            }
+        } catch (RuntimeException e) {
+            return location + "|Cannot convert value to " + type.toLowerCase() + " (bad value): " + s;
+        }
+        return null;
+    }
+
+    // ---- jobs
+
+    /** Runs the few statements the project sends; the result is kept as a job. */
+    private Map<String, Object> runJob(String project, String sql) {
+        String jobId = "job_" + jobCounter.incrementAndGet();
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("jobReference", Map.of("projectId", project, "jobId", jobId, "location", "US"));
+        job.put("query", sql);
+        job.put("httpStatus", 200);
+        Matcher m;
+        if ((m = VIEW_DDL.matcher(sql)).matches()) {
+            Matcher from = FROM.matcher(m.group(4));
+            if (from.find() && !tables.containsKey(key(from.group(1), from.group(2), from.group(3)))) {
+                return failed(job, 404, notFound("Table " + from.group(1) + ":" + from.group(2) + "." + from.group(3)));
+            }
+            String vp = m.group(1);
+            String vd = m.group(2);
+            String vt = m.group(3);
+            FakeTable view = tables.computeIfAbsent(key(vp, vd, vt), k -> new FakeTable(vp, vd, vt, List.of()));
+            view.viewQuery = m.group(4);
+            job.put("statementType", "CREATE_VIEW");
+        } else if ((m = COUNT.matcher(sql)).matches()) {
+            FakeTable t = tables.get(key(m.group(1), m.group(2), m.group(3)));
+            if (t == null) {
+                return failed(job, 404, notFound("Table " + m.group(1) + ":" + m.group(2) + "." + m.group(3)));
+            }
+            job.put("statementType", "SELECT");
+            job.put("schema", Map.of("fields", List.of(Map.of("name", "n", "type", "INTEGER", "mode", "NULLABLE"))));
+            job.put("rows", List.of(Map.of("f", List.of(Map.of("v", String.valueOf(t.rows.size()))))));
+        } else if ((m = TRUNCATE.matcher(sql)).matches()) {
+            FakeTable t = tables.get(key(m.group(1), m.group(2), m.group(3)));
+            if (t != null) {
+                t.rows.clear();
+            }
+            job.put("statementType", "TRUNCATE_TABLE");
+        } else {
+            return failed(job, 400, error(400, "the fake cannot run: " + sql, "invalidQuery", "INVALID_ARGUMENT"));
+        }
+        jobs.put(jobId, job);
+        return job;
+    }
+
+    private static Map<String, Object> failed(Map<String, Object> job, int status, Map<String, Object> error) {
+        job.put("httpStatus", status);
+        job.put("error", error);
+        return job;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> queryResponse(Map<String, Object> job, String kind) {
+        if (job.containsKey("error")) {
+            return (Map<String, Object>) job.get("error");
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("kind", kind);
+        r.put("jobReference", job.get("jobReference"));
+        r.put("jobComplete", true);
+        List<Object> rows = (List<Object>) job.getOrDefault("rows", List.of());
+        r.put("totalRows", String.valueOf(rows.size()));
+        if (job.containsKey("schema")) {
+            r.put("schema", job.get("schema"));
+            r.put("rows", rows);
+        }
+        r.put("cacheHit", false);
+        return r;
+    }
+
+    private static Map<String, Object> jobJson(Map<String, Object> job) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("kind", "bigquery#job");
+        r.put("jobReference", job.get("jobReference"));
+        r.put("configuration", Map.of("jobType", "QUERY", "query", Map.of("query", job.get("query"), "useLegacySql", false)));
+        r.put("status", Map.of("state", "DONE"));
+        long now = System.currentTimeMillis();
+        r.put("statistics", Map.of("creationTime", String.valueOf(now), "startTime", String.valueOf(now),
+                "endTime", String.valueOf(now),
+                "query", Map.of("statementType", job.getOrDefault("statementType", "SELECT"))));
+        return r;
+    }
+
+    // ---- helpers
+
+    private static Map<String, Object> tableJson(FakeTable t) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("kind", "bigquery#table");
+        r.put("id", t.project + ":" + t.dataset + "." + t.table);
+        r.put("etag", t.etag());
+        r.put("tableReference", Map.of("projectId", t.project, "datasetId", t.dataset, "tableId", t.table));
+        if (t.viewQuery != null) {
+            r.put("type", "VIEW");
+            r.put("view", Map.of("query", t.viewQuery, "useLegacySql", false));
+        } else {
+            r.put("type", "TABLE");
+            r.put("schema", Map.of("fields", t.fields));
+            r.put("numRows", String.valueOf(t.rows.size()));
+        }
+        return r;
+    }
+
+    private static Map<String, Object> find(List<Map<String, Object>> fields, String name) {
+        if (fields == null) {
+            return null;
+        }
+        for (Map<String, Object> f : fields) {
+            if (((String) f.get("name")).equalsIgnoreCase(name)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static String mode(Map<String, Object> f) {
+        Object m = f.get("mode");
+        return m == null ? "NULLABLE" : (String) m;
+    }
+
+    private static Map<String, Object> notFound(String what) {
+        return error(404, "Not found: " + what, "notFound", "NOT_FOUND");
+    }
+
+    private static Map<String, Object> error(int code, String message, String reason, String status) {
+        return Map.of("error", Map.of("code", code, "message", message, "status", status,
+                "errors", List.of(Map.of("message", message, "domain", "global", "reason", reason))));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readBody(HttpExchange ex) throws IOException {
+        byte[] raw;
+        try (InputStream in = ex.getRequestBody()) {
+            raw = in.readAllBytes();
+        }
+        if (raw.length == 0) {
+            return Map.of();
+        }
+        if ("gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))) {
+            try (InputStream gz = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+                raw = gz.readAllBytes();
+            }
+        }
+        return JSON.readValue(raw, Map.class);
+    }
+
+    private static void send(HttpExchange ex, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> deepCopy(List<Map<String, Object>> fields) {
+        try {
+            return JSON.readValue(JSON.writeValueAsBytes(fields), List.class);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String key(String project, String dataset, String table) {
+        return project + ":" + dataset + "." + table;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
