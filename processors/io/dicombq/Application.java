@@ -8,6 +8,6 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
-        new Main(Application.class).run(args);
+        new Main().run(args);
     }
 }

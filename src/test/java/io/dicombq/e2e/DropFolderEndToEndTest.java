@@ -7,6 +7,7 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
@@ -32,10 +33,10 @@ import static org.junit.jupiter.api.Assertions.fail;
         "dicom.inbox=target/it/drop-folder/inbox",
         "dicom.store.dir=target/it/drop-folder/store",
         "dicom.data=target/it/drop-folder/data",
-        "camel.server.port=18181",
-        "camel.management.port=18181",
+        "dicom.http.port=18181",
         "dicom.retry.initial-delay-ms=50"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one bundle for the whole story, as a user runs it
 class DropFolderEndToEndTest {
     static final Path ROOT = Path.of("target/it/drop-folder");
     static final Path INBOX = ROOT.resolve("inbox");

@@ -22,8 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "dicom.inbox=target/it/export/inbox",
         "dicom.store.dir=target/it/export/store",
         "dicom.data=target/it/export/data",
-        "camel.server.port=18182",
-        "camel.management.port=18182"})
+        "dicom.http.port=18182"})
 class ExportEndToEndTest {
     static final Path ROOT = Path.of("target/it/export");
 
