@@ -1,0 +1,43 @@
+package io.dicombq.api;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class BearerAuthTest {
+    @TempDir
+    static Path tmp;
+    static ApiTestServer server;
+    static Http http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new ApiTestServer(tmp.resolve("store"), "s3cret, other-token");
+        http = new Http();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        http.close();
+        server.close();
+    }
+
+    @Test
+    void everyApiCallNeedsAValidToken() throws Exception {
+        Http.Response none = http.send("GET", server.base(), null);
+        assertEquals(401, none.status(), none.body());
+        assertEquals("UNAUTHENTICATED", none.json().at("/error/status").asText());
+        assertEquals(401, http.send("GET", server.base(), null, "Authorization", "Bearer wrong").status());
+        assertEquals(401, http.send("GET", server.base(), null, "Authorization", "Basic czNjcmV0").status());
+        assertEquals(401, http.send("POST", server.studies(), Http.stowBody().addBinaryBody("f", new byte[] {1, 2}, Http.DICOM, null).build(), "Authorization", "Bearer nope").status());
+        assertEquals(401, http.send("DELETE", server.studies() + "/1.2.3", null).status());
+        assertEquals(200, http.send("GET", server.base(), null, "Authorization", "Bearer s3cret").status());
+        assertEquals(200, http.send("GET", server.base(), null, "Authorization", "Bearer other-token").status());
+        assertEquals(404, http.send("DELETE", server.studies() + "/1.2.3", null, "Authorization", "Bearer s3cret").status());
+    }
+}
