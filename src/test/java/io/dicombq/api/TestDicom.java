@@ -18,6 +18,17 @@ final class TestDicom {
 
     /** A small CT instance (8x8 pixels) with the given UIDs; {@code studyUid} is written as given, valid or not. */
     static Path instance(Path dir, String studyUid, String seriesUid, String sopUid) throws IOException, InterruptedException {
+        return write(dir, studyUid, seriesUid, sopUid, "(7fe0,0010) OW " + "0000\\".repeat(63) + "0000");
+    }
+
+    /** The same instance without its pixel data, for tests that append a huge Pixel Data element themselves. */
+    static Path withoutPixelData(Path dir, String studyUid, String seriesUid, String sopUid)
+            throws IOException, InterruptedException {
+        return write(dir, studyUid, seriesUid, sopUid, "");
+    }
+
+    private static Path write(Path dir, String studyUid, String seriesUid, String sopUid, String pixelData)
+            throws IOException, InterruptedException {
         String dump = String.join("\n",
                 "(0002,0001) OB 00\\01",
                 "(0002,0002) UI [" + CT_IMAGE + "]",
@@ -39,7 +50,7 @@ final class TestDicom {
                 "(0028,0101) US 12",
                 "(0028,0102) US 11",
                 "(0028,0103) US 0",
-                "(7fe0,0010) OW " + "0000\\".repeat(63) + "0000",
+                pixelData,
                 "");
         Files.createDirectories(dir);
         Path txt = Files.createTempFile(dir, "dump", ".txt");
