@@ -11,6 +11,7 @@ missing_pkgs=()
 [ -f "$PIXELMED_JAR" ] || missing_pkgs+=(libpixelmed-java)
 command -v dcm2json >/dev/null 2>&1 || missing_pkgs+=(dcmtk)
 command -v mvn >/dev/null 2>&1 || missing_pkgs+=(maven)
+command -v unzip >/dev/null 2>&1 || missing_pkgs+=(unzip)
 # a third-party STOW-RS client for the interoperability test (Orthanc's DICOMweb plugin)
 [ -x /usr/sbin/Orthanc ] || missing_pkgs+=(orthanc)
 [ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || missing_pkgs+=(orthanc-dicomweb)
@@ -30,8 +31,15 @@ if [ ${#missing_pkgs[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -f "$M2_JAR" ]; then
+# Debian's jar names /usr/share/java jars in its manifest Class-Path (slf4j 1.7 with a JUL
+# binding among them), which would leak onto our classpath: install a copy without it.
+if [ ! -f "$M2_JAR" ] || unzip -p "$M2_JAR" META-INF/MANIFEST.MF | grep -q '^Class-Path'; then
   echo "setup: installing PixelMed ${PIXELMED_VERSION} into the local Maven repository"
-  mvn -q install:install-file -Dfile="$PIXELMED_JAR" -DgroupId=com.pixelmed \
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  (cd "$work" && mkdir x && cd x && unzip -q "$PIXELMED_JAR" && rm -f META-INF/MANIFEST.MF \
+     && printf 'Manifest-Version: 1.0\nCreated-By: dicom-bq setup (Class-Path removed)\n' > ../manifest.txt \
+     && jar cfm ../pixelmed.jar ../manifest.txt .)
+  mvn -q install:install-file -Dfile="$work/pixelmed.jar" -DgroupId=com.pixelmed \
       -DartifactId=pixelmed -Dversion="$PIXELMED_VERSION" -Dpackaging=jar -DgeneratePom=true
 fi

@@ -40,11 +40,7 @@ public final class DicomStore {
     private final Path incoming;
 
     public DicomStore(String root) {
-        this(Path.of(root));
-    }
-
-    public DicomStore(Path root) {
-        this.root = root.toAbsolutePath().normalize();
+        this.root = Path.of(root).toAbsolutePath().normalize();
         this.studies = this.root.resolve("studies");
         this.incoming = this.root.resolve(".incoming");
         try {

@@ -7,7 +7,7 @@ public final class Warehouses {
     private Warehouses() {
     }
 
-    public static Warehouse create(String kind, String dataDir) {
+    public static Warehouse create(String kind, String dataDir) throws Exception {
         return switch (kind == null ? "" : kind.trim().toLowerCase()) {
             case "duckdb" -> new DuckDbWarehouse(Path.of(dataDir));
             default -> throw new IllegalArgumentException("dicom.warehouse must be duckdb or bigquery, got '" + kind + "'");

@@ -278,7 +278,7 @@ public final class CorpusGenerator {
     }
 
     /** A CJK character whose GBK encoding ends in 0x5C, the backslash byte. */
-    static String gbkCharWithBackslashTrail() {
+    public static String gbkCharWithBackslashTrail() {
         Charset gbk = Charset.forName("GBK");
         for (char ch = '\u4e00'; ch < '\u9fa5'; ch++) {
             byte[] b = String.valueOf(ch).getBytes(gbk);

@@ -1,0 +1,467 @@
+package io.dicombq.warehouse;
+
+import io.dicombq.row.Field;
+import io.dicombq.row.MetadataRow;
+import io.dicombq.row.Schema;
+import io.dicombq.row.ServiceColumns;
+import org.duckdb.DuckDBConnection;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The embedded warehouse: {@code bq://P.D.T} is table {@code T} in schema {@code D} of the
+ * DuckDB file {@code dataDir/P.duckdb}, attached under the name {@code P}, so
+ * {@code SELECT ... FROM P.D.T} reads as it would in BigQuery.
+ *
+ * <p>One in-memory DuckDB instance holds every attached file; each caller borrows its own
+ * connection (DuckDB connections are not meant to be shared between threads). Writes to one
+ * file are serialized by a lock per catalog: DuckDB would otherwise abort concurrent
+ * ALTER TABLE and INSERT on the same table with a transaction conflict. Reads never wait.
+ *
+ * <p>A batch is loaded as one JSON array parameter cast to the table's exact STRUCT type
+ * ({@code INSERT ... BY NAME SELECT unnest(...)}), which takes nested STRUCT/LIST values of
+ * any depth in a single statement and leaves type conversion (dates, times, timestamps with
+ * offsets) to DuckDB.
+ */
+public final class DuckDbWarehouse implements Warehouse {
+
+    private final Path dataDir;
+    private final DuckDBConnection root;
+    private final ConcurrentLinkedDeque<DuckDBConnection> idle = new ConcurrentLinkedDeque<>();
+    private final Map<String, ReentrantLock> catalogLocks = new ConcurrentHashMap<>();
+    private final Set<String> attached = ConcurrentHashMap.newKeySet();
+    /** Current columns of each table this instance has touched; changed only under the catalog lock. */
+    private final Map<TableRef, Schema> tables = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public DuckDbWarehouse(Path dataDir) throws IOException, SQLException {
+        this.dataDir = dataDir.toAbsolutePath();
+        Files.createDirectories(this.dataDir);
+        this.root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement st = root.createStatement()) {
+            // TIMESTAMPTZ values are shown and parsed in UTC in every session of this instance.
+            st.execute("SET GLOBAL TimeZone = 'UTC'");
+        }
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void prepare(TableRef table) throws Exception {
+        ReentrantLock lock = lockFor(table);
+        lock.lock();
+        try (Lease lease = lease()) {
+            ensureTable(lease.conn, table);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void insert(TableRef table, List<MetadataRow> rows) throws Exception {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Schema wanted = new Schema();
+        for (MetadataRow row : rows) {
+            wanted.addAll(row.schema().fields());
+        }
+        ReentrantLock lock = lockFor(table);
+        lock.lock();
+        try (Lease lease = lease()) {
+            ensureTable(lease.conn, table);
+            if (addMissingColumns(lease.conn, table, wanted)) {
+                replaceView(lease.conn, table);
+            }
+            Schema current = tables.get(table);
+            List<Field> columns = new ArrayList<>();
+            for (Field f : wanted.fields()) {
+                Field have = current.get(f.name());
+                if (have != null) {
+                    columns.add(have);
+                } else if (DuckDbTypes.hasType(f)) {
+                    throw new IllegalStateException("column " + f.name() + " missing after it was added to " + table);
+                }
+            }
+            insertBatch(lease.conn, table, columns, rows);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Loads the batch through a newline-delimited JSON file read by {@code read_json} with the
+     * table's exact column types: measured about three times faster than casting one JSON
+     * parameter to a LIST of STRUCT, because the reader converts in vectorized chunks.
+     */
+    private void insertBatch(DuckDBConnection conn, TableRef table, List<Field> columns, List<MetadataRow> rows)
+            throws IOException, SQLException {
+        List<Field> typed = columns.stream().filter(DuckDbTypes::hasType).toList();
+        if (typed.isEmpty()) {
+            throw new IllegalArgumentException("rows for " + table + " have no columns");
+        }
+        Path file = Files.createTempFile("dicombq-load-", ".ndjson");
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                BatchJson.write(columns, rows, out);
+            }
+            String sql = "INSERT INTO " + qualified(table) + " BY NAME SELECT * FROM " + readJson(typed);
+            conn.setAutoCommit(false);
+            try (PreparedStatement ps = conn.prepareStatement(sql)) {
+                ps.setString(1, file.toString());
+                ps.executeUpdate();
+                conn.commit();
+            } catch (SQLException e) {
+                safeRollback(conn);
+                throw new SQLException("insert into " + table + " failed: " + whichColumn(conn, typed, file, e), e);
+            } finally {
+                conn.setAutoCommit(true);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** {@code read_json(?, ...)} with every column's type given, so nothing is guessed. */
+    private static String readJson(List<Field> columns) {
+        StringBuilder types = new StringBuilder("{");
+        for (Field f : columns) {
+            if (types.length() > 1) {
+                types.append(", ");
+            }
+            types.append(DuckDbTypes.literal(f.name())).append(": ").append(DuckDbTypes.literal(DuckDbTypes.sqlType(f)));
+        }
+        types.append('}');
+        // One row may be large (sequences); the reader's default limit is 16 MB per object.
+        return "read_json(?, format = 'newline_delimited', maximum_object_size = 1073741824, columns = " + types + ")";
+    }
+
+    /** After a failed load, finds the column whose values DuckDB cannot convert, for a message that names it. */
+    private String whichColumn(DuckDBConnection conn, List<Field> columns, Path file, SQLException cause) {
+        for (Field column : columns) {
+            String sql = "SELECT count(" + DuckDbTypes.quote(column.name()) + ") FROM " + readJson(List.of(column));
+            try (PreparedStatement ps = conn.prepareStatement(sql)) {
+                ps.setString(1, file.toString());
+                ps.executeQuery().close();
+            } catch (SQLException e) {
+                return "column " + column.name() + " (" + DuckDbTypes.sqlType(column) + "): " + firstLine(e);
+            }
+        }
+        return firstLine(cause);
+    }
+
+    @Override
+    public Schema schema(TableRef table) throws Exception {
+        try (Lease lease = lease()) {
+            if (!Files.exists(fileOf(table.project())) && !attached.contains(table.project())) {
+                return new Schema();
+            }
+            attach(lease.conn, table.project());
+            return readSchema(lease.conn, table);
+        }
+    }
+
+    @Override
+    public long rowCount(TableRef table) throws Exception {
+        try (Lease lease = lease()) {
+            if (!Files.exists(fileOf(table.project())) && !attached.contains(table.project())) {
+                return -1;
+            }
+            attach(lease.conn, table.project());
+            if (readSchema(lease.conn, table).isEmpty()) {
+                return -1;
+            }
+            try (Statement st = lease.conn.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + qualified(table))) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public void truncate(TableRef table) throws Exception {
+        ReentrantLock lock = lockFor(table);
+        lock.lock();
+        try (Lease lease = lease(); Statement st = lease.conn.createStatement()) {
+            ensureTable(lease.conn, table);
+            st.execute("DELETE FROM " + qualified(table));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<Map<String, Object>> query(String sql) throws Exception {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        query(sql, rows::add);
+        return rows;
+    }
+
+    /**
+     * Runs one read-only statement in a read-only transaction and hands each row over as it
+     * is read (for callers that stream results). Every {@code *.duckdb} file of the data
+     * directory is attached first, so any project's tables can be named.
+     */
+    public void query(String sql, Consumer<Map<String, Object>> sink) throws Exception {
+        String statement = ReadOnlySql.check(sql);
+        try (Lease lease = lease()) {
+            attachAll(lease.conn);
+            try (Statement st = lease.conn.createStatement()) {
+                st.execute("BEGIN TRANSACTION READ ONLY");
+                try (ResultSet rs = st.executeQuery(statement)) {
+                    ResultSetMetaData meta = rs.getMetaData();
+                    while (rs.next()) {
+                        sink.accept(JdbcValues.row(rs, meta));
+                    }
+                } finally {
+                    try (Statement end = lease.conn.createStatement()) {
+                        end.execute("ROLLBACK");
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        closed = true;
+        DuckDBConnection c;
+        while ((c = idle.poll()) != null) {
+            c.close();
+        }
+        root.close(); // the last connection closes the database, which checkpoints each file
+    }
+
+    // ---- tables and columns ------------------------------------------------------------
+
+    /** Creates schema, table (service columns) and view when missing; adds service columns an old table lacks. */
+    private void ensureTable(DuckDBConnection conn, TableRef table) throws SQLException {
+        if (tables.containsKey(table)) {
+            return;
+        }
+        attach(conn, table.project());
+        Schema current = readSchema(conn, table);
+        boolean changed = false;
+        if (current.isEmpty()) {
+            List<String> cols = new ArrayList<>();
+            for (Field f : ServiceColumns.FIELDS) {
+                cols.add(DuckDbTypes.quote(f.name()) + " " + DuckDbTypes.sqlType(f));
+            }
+            try (Statement st = conn.createStatement()) {
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + DuckDbTypes.quote(table.project()) + "."
+                        + DuckDbTypes.quote(table.dataset()));
+                st.execute("CREATE TABLE IF NOT EXISTS " + qualified(table) + " (" + String.join(", ", cols) + ")");
+            }
+            tables.put(table, readSchema(conn, table));
+            changed = true;
+        } else {
+            tables.put(table, current);
+            changed = addMissingColumns(conn, table, new Schema(ServiceColumns.FIELDS));
+        }
+        if (changed || !viewExists(conn, table)) {
+            replaceView(conn, table);
+        }
+    }
+
+    /**
+     * Adds every field of {@code wanted} the table lacks: new top-level columns, and new fields
+     * inside existing STRUCT and LIST(STRUCT) columns at any depth
+     * ({@code ALTER TABLE ... ADD COLUMN "Seq"."element"."Field" T}, DuckDB 1.3+). Rows already
+     * in the table read NULL in the new places.
+     *
+     * @return whether anything was added
+     */
+    private boolean addMissingColumns(DuckDBConnection conn, TableRef table, Schema wanted) throws SQLException {
+        Schema current = tables.get(table);
+        if (current.covers(wanted)) {
+            return false;
+        }
+        List<String> ddl = new ArrayList<>();
+        for (Field w : wanted.fields()) {
+            if (!DuckDbTypes.hasType(w)) {
+                continue;
+            }
+            Field have = current.get(w.name());
+            if (have == null) {
+                ddl.add("ALTER TABLE " + qualified(table) + " ADD COLUMN " + DuckDbTypes.quote(w.name()) + " "
+                        + DuckDbTypes.sqlType(w));
+            } else {
+                nestedAdditions(table, DuckDbTypes.quote(have.name()), have, w, ddl);
+            }
+        }
+        if (ddl.isEmpty()) {
+            return false;
+        }
+        try (Statement st = conn.createStatement()) {
+            for (String sql : ddl) {
+                st.execute(sql);
+            }
+        } finally {
+            tables.put(table, readSchema(conn, table));
+        }
+        return true;
+    }
+
+    private static void nestedAdditions(TableRef table, String path, Field have, Field want, List<String> ddl) {
+        if (have.type() != Field.Type.RECORD || want.type() != Field.Type.RECORD) {
+            return; // a type clash is left to the cast, which fails the batch naming the column
+        }
+        String inside = have.isRepeated() ? path + "." + DuckDbTypes.quote("element") : path;
+        Map<String, Field> existing = new LinkedHashMap<>();
+        for (Field f : have.fields()) {
+            existing.put(f.name(), f);
+        }
+        for (Field w : want.fields()) {
+            if (!DuckDbTypes.hasType(w)) {
+                continue;
+            }
+            Field h = existing.get(w.name());
+            if (h == null) {
+                ddl.add("ALTER TABLE " + qualified(table) + " ADD COLUMN " + inside + "." + DuckDbTypes.quote(w.name())
+                        + " " + DuckDbTypes.sqlType(w));
+            } else {
+                nestedAdditions(table, inside + "." + DuckDbTypes.quote(h.name()), h, w, ddl);
+            }
+        }
+    }
+
+    private void replaceView(DuckDBConnection conn, TableRef table) throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute(ViewSql.duckDb(table));
+        }
+    }
+
+    private static boolean viewExists(DuckDBConnection conn, TableRef table) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT count(*) FROM duckdb_views() WHERE database_name = ? AND schema_name = ? AND view_name = ?")) {
+            ps.setString(1, table.project());
+            ps.setString(2, table.dataset());
+            ps.setString(3, table.viewName());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    private static Schema readSchema(DuckDBConnection conn, TableRef table) throws SQLException {
+        Schema schema = new Schema();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT column_name, data_type FROM duckdb_columns() "
+                + "WHERE database_name = ? AND schema_name = ? AND table_name = ? ORDER BY column_index")) {
+            ps.setString(1, table.project());
+            ps.setString(2, table.dataset());
+            ps.setString(3, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    schema.add(DuckDbTypes.parse(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return schema;
+    }
+
+    // ---- files, catalogs and connections --------------------------------------------------
+
+    private Path fileOf(String project) {
+        return dataDir.resolve(project + ".duckdb");
+    }
+
+    private void attach(DuckDBConnection conn, String project) throws SQLException {
+        if (attached.contains(project)) {
+            return;
+        }
+        synchronized (attached) {
+            if (attached.contains(project)) {
+                return;
+            }
+            try (Statement st = conn.createStatement()) {
+                st.execute("ATTACH IF NOT EXISTS " + DuckDbTypes.literal(fileOf(project).toString()) + " AS "
+                        + DuckDbTypes.quote(project));
+            }
+            attached.add(project);
+        }
+    }
+
+    /** Attaches every project file in the data directory (for queries across projects). */
+    private void attachAll(DuckDBConnection conn) throws IOException, SQLException {
+        try (var files = Files.list(dataDir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".duckdb") && Files.isRegularFile(p)) {
+                    attach(conn, name.substring(0, name.length() - ".duckdb".length()));
+                }
+            }
+        }
+    }
+
+    private ReentrantLock lockFor(TableRef table) {
+        return catalogLocks.computeIfAbsent(table.project(), p -> new ReentrantLock());
+    }
+
+    private Lease lease() throws SQLException {
+        if (closed) {
+            throw new IllegalStateException("warehouse is closed");
+        }
+        DuckDBConnection c = idle.poll();
+        return new Lease(c != null ? c : root.duplicate());
+    }
+
+    /** A borrowed connection, returned to the pool on close. */
+    private final class Lease implements AutoCloseable {
+        final DuckDBConnection conn;
+
+        Lease(DuckDBConnection conn) {
+            this.conn = conn;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (closed) {
+                conn.close();
+            } else {
+                idle.push(conn);
+            }
+        }
+    }
+
+    private static String qualified(TableRef table) {
+        return DuckDbTypes.quote(table.project()) + "." + DuckDbTypes.quote(table.dataset()) + "."
+                + DuckDbTypes.quote(table.table());
+    }
+
+    private static void safeRollback(DuckDBConnection conn) {
+        try {
+            conn.rollback();
+        } catch (SQLException ignored) {
+            // the transaction is already gone; nothing was written
+        }
+    }
+
+    private static String firstLine(SQLException e) {
+        String m = String.valueOf(e.getMessage()).strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

@@ -1,0 +1,107 @@
+package io.dicombq.row;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.dicombq.InvalidDicomException;
+import io.dicombq.row.corpus.DicomWriter;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class DicomInstanceReaderTest {
+    final DicomInstanceReader reader = new DicomInstanceReader();
+
+    String reason(byte[] b) {
+        return assertThrows(InvalidDicomException.class, () -> reader.read(new ByteArrayInputStream(b))).getMessage();
+    }
+
+    byte[] good() throws Exception {
+        return Files.readAllBytes(Path.of("src/test/resources/corpus/ts-explicit-le.dcm"));
+    }
+
+    @Test
+    void badInputsAreRejectedWithAReason() throws Exception {
+        assertEquals("not DICOM: the input is empty", reason(new byte[0]));
+        assertTrue(reason("hello, this is plain text and certainly not DICOM at all".getBytes()).startsWith("not DICOM"));
+        assertEquals("not DICOM: the input is a ZIP archive", reason(new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0}));
+        byte[] g = good();
+        for (int cut : new int[] {140, 200}) { // a cut inside the LAST element is not detected: see report
+            // PixelMed stops quietly at some truncation points; the UID check still rejects those
+            String r = reason(Arrays.copyOf(g, cut));
+            assertTrue(r.contains("truncated") || r.contains("malformed") || r.contains("is missing"), r);
+        }
+    }
+
+    @Test
+    void wrongLengthIsRejected() throws Exception {
+        byte[] g = good();
+        // find PatientID (0010,0020) LO and claim 60000 bytes
+        for (int i = 132; i < g.length - 8; i++) {
+            if (g[i] == 0x10 && g[i + 1] == 0 && g[i + 2] == 0x20 && g[i + 3] == 0 && g[i + 4] == 'L') {
+                g[i + 6] = (byte) 0x60;
+                g[i + 7] = (byte) 0xEA;
+            }
+        }
+        String r = reason(g);
+        assertTrue(r.contains("truncated") || r.contains("malformed") || r.contains("is missing"), r);
+    }
+
+    @Test
+    void missingUidIsRejected() {
+        byte[] f = DicomWriter.file(List.of(DicomWriter.str(0x00080016, "UI", "1.2"),
+                DicomWriter.str(0x00080018, "UI", "1.2.3")), DicomWriter.EXPLICIT_LE, true);
+        assertEquals("not a storable instance: StudyInstanceUID (0020,000D) is missing", reason(f));
+    }
+
+    @Test
+    void pixelDataIsNeverRead() throws Exception {
+        byte[] head = DicomWriter.file(List.of(DicomWriter.str(0x00080016, "UI", "1.2"),
+                DicomWriter.str(0x00080018, "UI", "1.2.3"), DicomWriter.str(0x0020000D, "UI", "1.2.4"),
+                DicomWriter.str(0x0020000E, "UI", "1.2.5")), DicomWriter.EXPLICIT_LE, true);
+        long size = 1L << 30; // 1 GiB of pixel data that is never materialised
+        byte[] pix = {(byte) 0xE0, 0x7F, 0x10, 0, 'O', 'W', 0, 0, 0, 0, 0, 0x40};
+        long[] served = {0};
+        InputStream pixels = new InputStream() {
+            @Override
+            public int read() {
+                return served[0]++ < size ? 0 : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                int n = (int) Math.min(len, size - served[0]);
+                if (n <= 0) {
+                    return -1;
+                }
+                served[0] += n;
+                return n;
+            }
+        };
+        ParsedInstance p = reader.read(new SequenceInputStream(new ByteArrayInputStream(
+                DicomInstanceReaderTest.concat(head, pix)), pixels));
+        assertEquals("1.2.3", p.sopInstanceUid());
+        assertTrue(served[0] < 1 << 20, "read " + served[0] + " bytes of pixel data");
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] o = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, o, a.length, b.length);
+        return o;
+    }
+
+    @Test
+    void uidsAndSopClassAreReturned() throws Exception {
+        ParsedInstance p = reader.read(Path.of("src/test/resources/corpus/ts-deflated.dcm"));
+        assertEquals("1.2.826.0.1.3680043.10.1.100", p.studyInstanceUid());
+        assertEquals("1.2.826.0.1.3680043.10.1.100.1", p.seriesInstanceUid());
+        assertEquals("1.2.826.0.1.3680043.10.1.4", p.sopInstanceUid());
+        assertEquals("1.2.840.10008.5.1.4.1.1.7", p.sopClassUid());
+    }
+}
