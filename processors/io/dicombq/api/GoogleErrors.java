@@ -31,6 +31,10 @@ public class GoogleErrors implements Processor {
         if (api != null) {
             code = api.httpStatus();
             message = api.getMessage();
+        } else if (find(cause, IllegalArgumentException.class) != null) {
+            // the bundle's validators (UIDs, table URIs, gcsSource.uri) throw this with a message naming the field
+            code = 400;
+            message = find(cause, IllegalArgumentException.class).getMessage();
         } else if (missing != null) {
             // an optional part of the bundle (import, export) is not deployed
             code = 501;

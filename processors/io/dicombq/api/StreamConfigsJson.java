@@ -50,7 +50,7 @@ public class StreamConfigsJson {
     }
 
     /** PATCH {@code ?updateMask=streamConfigs}: replaces the stream configs, answers the updated store. */
-    public Map<String, Object> patch(Exchange exchange) {
+    public Map<String, Object> patch(Exchange exchange) throws Exception {
         Message in = exchange.getMessage();
         String mask = in.getHeader("updateMask", String.class);
         if (mask == null || mask.isBlank()) {
@@ -66,7 +66,7 @@ public class StreamConfigsJson {
         try {
             streamConfigs(exchange).replace(configs);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("streamConfigs: " + e.getMessage());
+            throw ApiException.badRequest(e.getMessage()); // StreamConfigs names the field itself
         }
         return store(exchange);
     }

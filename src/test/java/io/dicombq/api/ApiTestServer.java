@@ -2,48 +2,76 @@ package io.dicombq.api;
 
 import io.dicombq.ops.Operations;
 import io.dicombq.stream.StreamConfigs;
+import io.dicombq.warehouse.Warehouse;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.main.Main;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The two API route files on a real platform-http server (Vert.x) on a free port, with the lead's
- * routes replaced by {@link StandInRoutes}. Also runnable on its own ({@link #main}) so a test can
- * start it in a JVM with a small heap.
+ * The whole bundle as `make run` starts it (every route and application.properties from the
+ * classpath, embedded warehouse), on a free port with its folders under a test directory.
+ * Only a route that is not deployed yet ({@code direct:import}) gets a stand-in. Also runnable on
+ * its own ({@link #main}) so a test can start it in a JVM with a small heap.
  */
 final class ApiTestServer implements AutoCloseable {
     static final String STORE = "projects/p1/locations/us/datasets/ds/dicomStores/st";
+    static final String TABLE = "local.dicom.instances";
 
     final int port;
     final Path storeDir;
-    final Operations operations = new Operations(STORE);
-    final StreamConfigs streamConfigs = new StreamConfigs();
     final StandInRoutes standIns;
     private final Main main;
 
-    ApiTestServer(Path storeDir, String tokens) throws Exception {
-        this(storeDir, tokens, freePort());
+    ApiTestServer(Path dir, String tokens) throws Exception {
+        this(dir, tokens, freePort());
     }
 
-    ApiTestServer(Path storeDir, String tokens, int port) throws Exception {
+    ApiTestServer(Path dir, String tokens, int port) throws Exception {
         this.port = port;
-        this.storeDir = storeDir;
-        this.standIns = new StandInRoutes(storeDir, operations);
+        this.storeDir = dir.resolve("store");
         main = new Main();
-        main.addOverrideProperty("camel.server.enabled", "true");
-        main.addOverrideProperty("camel.server.port", String.valueOf(port));
-        main.addOverrideProperty("camel.management.port", String.valueOf(port));
-        main.addOverrideProperty("dicom.store.dir", storeDir.toString());
-        main.addOverrideProperty("dicom.store.name", STORE);
-        main.addOverrideProperty("dicom.api.tokens", tokens);
-        main.configure().withRoutesIncludePattern("classpath:camel/dicomweb.camel.yaml,classpath:camel/store-api.camel.yaml");
-        main.configure().addRoutesBuilder(standIns);
-        main.bind("streamConfigs", streamConfigs);
-        main.bind("operations", operations);
+        Map.of("camel.server.port", String.valueOf(port),
+                "camel.management.port", String.valueOf(port),
+                "dicom.inbox", dir.resolve("inbox").toString(),
+                "dicom.store.dir", storeDir.toString(),
+                "dicom.data", dir.resolve("data").toString(),
+                "dicom.store.name", STORE,
+                "dicom.stream-configs", "bq://" + TABLE,
+                "dicom.api.tokens", tokens,
+                "camel.main.shutdown-timeout", "5").forEach(main::addOverrideProperty);
         main.start();
+        CamelContext context = main.getCamelContext();
+        boolean importDeployed = context.getRoutes().stream().map(Route::getEndpoint)
+                .anyMatch(e -> e.getEndpointUri().startsWith("direct://import"));
+        standIns = importDeployed ? null : new StandInRoutes(context.getRegistry().lookupByNameAndType("operations", Operations.class));
+        if (standIns != null) {
+            context.addRoutes(standIns);
+        }
+    }
+
+    <T> T bean(String name, Class<T> type) {
+        return main.getCamelContext().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    StreamConfigs streamConfigs() {
+        return bean("streamConfigs", StreamConfigs.class);
+    }
+
+    List<Map<String, Object>> query(String sql) throws Exception {
+        return bean("warehouse", Warehouse.class).query(sql);
+    }
+
+    /** Where the store keeps an instance. */
+    Path stored(String study, String series, String sop) {
+        return storeDir.resolve("studies").resolve(study).resolve("series").resolve(series)
+                .resolve("instances").resolve(sop + ".dcm");
     }
 
     String base() {
@@ -65,7 +93,7 @@ final class ApiTestServer implements AutoCloseable {
         }
     }
 
-    /** {@code ApiTestServer STORE_DIR PORT}: serve until killed (used by the small-heap test). */
+    /** {@code ApiTestServer DIR PORT}: serve until killed (used by the small-heap test). */
     public static void main(String[] args) throws Exception {
         Path dir = Files.createDirectories(Path.of(args[0]));
         try (ApiTestServer server = new ApiTestServer(dir, "", Integer.parseInt(args[1]))) {

@@ -17,7 +17,7 @@ class BearerAuthTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ApiTestServer(tmp.resolve("store"), "s3cret, other-token");
+        server = new ApiTestServer(tmp.resolve("bundle"), "s3cret, other-token");
         http = new Http();
     }
 

@@ -35,10 +35,10 @@ class LargeStowTest {
         assumeTrue(TestDicom.available(), "dcmtk's dump2dcm is needed (scripts/setup.sh installs it)");
         Path header = TestDicom.withoutPixelData(tmp.resolve("files"), STUDY, STUDY + ".1", STUDY + ".1.1");
         int port = ApiTestServer.freePort();
-        Path store = tmp.resolve("store");
+        Path bundle = tmp.resolve("bundle");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process server = new ProcessBuilder(java.toString(), "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                ApiTestServer.class.getName(), store.toString(), String.valueOf(port))
+                ApiTestServer.class.getName(), bundle.toString(), String.valueOf(port))
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("server.log").toFile()).start();
         try (Http http = new Http()) {
             waitUntilReady(server, tmp.resolve("server.log"));
@@ -48,7 +48,8 @@ class LargeStowTest {
             String url = "http://localhost:" + port + "/v1/" + ApiTestServer.STORE + "/dicomWeb/studies";
             Http.Response r = http.send("POST", url, body);
             assertEquals(200, r.status(), r.body() + "\n" + Files.readString(tmp.resolve("server.log")));
-            Path stored = store.resolve(STUDY).resolve(STUDY + ".1").resolve(STUDY + ".1.1.dcm");
+            Path stored = bundle.resolve("store/studies").resolve(STUDY).resolve("series").resolve(STUDY + ".1")
+                    .resolve("instances").resolve(STUDY + ".1.1.dcm");
             assertEquals(Files.size(header) + 12 + PIXEL_BYTES, Files.size(stored));
         } finally {
             server.destroy();

@@ -37,7 +37,7 @@ class OrthancStowInteropTest {
         Path first = TestDicom.instance(files, STUDY, STUDY + ".1", STUDY + ".1.1");
         Path second = TestDicom.instance(files, STUDY, STUDY + ".1", STUDY + ".1.2");
 
-        try (ApiTestServer api = new ApiTestServer(tmp.resolve("store"), "interop-token");
+        try (ApiTestServer api = new ApiTestServer(tmp.resolve("bundle"), "interop-token");
              Http http = new Http()) {
             int orthancPort = ApiTestServer.freePort();
             Process orthanc = startOrthanc(orthancPort, api.base() + "/dicomWeb/");
@@ -59,8 +59,8 @@ class OrthancStowInteropTest {
                 orthanc.waitFor(10, TimeUnit.SECONDS);
             }
             for (Path f : new Path[] {first, second}) {
-                Path stored = api.storeDir.resolve(STUDY).resolve(STUDY + ".1")
-                        .resolve(f.getFileName().toString());
+                String sop = f.getFileName().toString().replace(".dcm", "");
+                Path stored = api.stored(STUDY, STUDY + ".1", sop);
                 assertTrue(Files.exists(stored), "stored through Orthanc's STOW-RS: " + stored + "\n" + log());
             }
         }

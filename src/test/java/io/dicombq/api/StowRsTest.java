@@ -41,7 +41,7 @@ class StowRsTest {
         otherStudy = TestDicom.instance(files, "1.2.826.0.1.3680043.8.498.2", "1.2.826.0.1.3680043.8.498.2.1",
                 "1.2.826.0.1.3680043.8.498.2.1.1");
         badUid = TestDicom.instance(files, "1.2.3.abc", "1.2.3.4", "1.2.3.4.5");
-        server = new ApiTestServer(tmp.resolve("store"), "");
+        server = new ApiTestServer(tmp.resolve("bundle"), "");
         http = new Http();
     }
 
@@ -69,8 +69,10 @@ class StowRsTest {
         assertEquals(server.studies() + "/" + STUDY + "/series/" + SERIES + "/instances/" + STUDY + ".1.2",
                 refs.get(1).at("/00081190/Value/0").asText());
         assertTrue(json.at("/00081198").isMissingNode());
-        assertTrue(Files.exists(server.storeDir.resolve(STUDY).resolve(SERIES).resolve(STUDY + ".1.2.dcm")));
-        assertArrayEqualsFile(b, server.storeDir.resolve(STUDY).resolve(SERIES).resolve(STUDY + ".1.2.dcm"));
+        assertArrayEqualsFile(b, server.stored(STUDY, SERIES, STUDY + ".1.2"));
+        // and each stored part became an INSERT row in the (embedded) warehouse
+        assertEquals(1L, ((Number) server.query("SELECT count(*) AS n FROM " + ApiTestServer.TABLE
+                + "_view WHERE SOPInstanceUID = '" + STUDY + ".1.2' AND Modality = 'CT'").get(0).get("n")).longValue());
         assertNoLeftovers();
     }
 
@@ -100,7 +102,7 @@ class StowRsTest {
         assertEquals(0xC000, failed.get(0).at("/00081197/Value/0").asInt());
         assertEquals(0xA900, failed.get(1).at("/00081197/Value/0").asInt());
         assertEquals(0xC000, failed.get(2).at("/00081197/Value/0").asInt());
-        assertFalse(Files.exists(server.storeDir.resolve("1.2.826.0.1.3680043.8.498.2")));
+        assertFalse(Files.exists(server.storeDir.resolve("studies").resolve("1.2.826.0.1.3680043.8.498.2")));
         assertNoLeftovers();
     }
 
@@ -164,8 +166,11 @@ class StowRsTest {
             assertTrue(r.status() == 400 || r.status() == 404, study + " -> " + r.status() + " " + r.body());
             assertTrue(r.json().has("error"), r.body());
         }
-        try (Stream<Path> all = Files.list(server.storeDir)) {
-            assertTrue(all.allMatch(p -> p.getFileName().toString().matches("[0-9.]+|\\.incoming")));
+        try (Stream<Path> all = Files.walk(server.storeDir)) {
+            assertTrue(all.allMatch(p -> p.startsWith(server.storeDir)), "nothing written outside the store");
+        }
+        try (Stream<Path> studies = Files.list(server.storeDir.resolve("studies"))) {
+            assertTrue(studies.allMatch(p -> p.getFileName().toString().matches("[0-9.]+")));
         }
     }
 
