@@ -66,14 +66,22 @@ public class StowRequest implements Processor {
         StoreResponse response = new StoreResponse(studiesUrl(in.getHeader(Exchange.HTTP_URL, String.class)));
         Files.createDirectories(incoming);
         try (InputStream body = bodyOf(in)) {
-            readParts(exchange.getContext(), body, contentType, urlStudy, response);
+            if (contentType == null) {
+                storeSingle(exchange.getContext(), body, urlStudy, response);
+            } else {
+                readParts(exchange.getContext(), body, contentType, urlStudy, response);
+            }
         }
         in.setHeader(Exchange.HTTP_RESPONSE_CODE, response.httpStatus());
         in.setHeader(Exchange.CONTENT_TYPE, "application/dicom+json");
         in.setBody(response.toJson(urlStudy));
     }
 
-    /** Returns the Content-Type to parse with, or refuses the request (415 wrong type, 400 no boundary). */
+    /**
+     * Returns the multipart Content-Type to parse with, null for a single {@code application/dicom}
+     * instance (accepted as Google's API accepts it, so its documented curl command works), or refuses
+     * the request (415 wrong type, 400 no boundary).
+     */
     static String checkContentType(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             throw new ApiException(415, "Content-Type must be multipart/related; type=\"application/dicom\"");
@@ -88,6 +96,9 @@ public class StowRequest implements Processor {
             } else if ("boundary".equalsIgnoreCase(p.getName())) {
                 boundary = p.getValue();
             }
+        }
+        if ("application/dicom".equals(mediaType)) {
+            return null;
         }
         if (!"multipart/related".equals(mediaType)) {
             throw new ApiException(415, "Content-Type " + StorePath.printable(mediaType)
@@ -138,6 +149,15 @@ public class StowRequest implements Processor {
         if (seen == 0) {
             throw ApiException.badRequest("multipart/related body has no parts"
                     + " (is the boundary parameter the one used in the body?)");
+        }
+    }
+
+    private void storeSingle(CamelContext context, InputStream body, String urlStudy, StoreResponse response)
+            throws IOException {
+        try {
+            storePart(context, body, null, urlStudy, response);
+        } catch (PartReadException e) {
+            throw ApiException.badRequest("request body could not be read: " + reason(e));
         }
     }
 

@@ -114,9 +114,20 @@ class StowRsTest {
     }
 
     @Test
+    void aSingleApplicationDicomBodyIsStoredAsGoogleDoes() throws Exception {
+        Http.Response r = http.send("POST", server.studies(), new ByteArrayEntity(Files.readAllBytes(b),
+                ContentType.create("application/dicom")));
+        assertEquals(200, r.status(), r.body());
+        assertEquals(STUDY + ".1.2", r.json().at("/00081199/Value/0/00081155/Value/0").asText());
+        Http.Response notDicom = http.send("POST", server.studies(), new ByteArrayEntity(new byte[300],
+                ContentType.create("application/dicom")));
+        assertEquals(409, notDicom.status(), notDicom.body());
+    }
+
+    @Test
     void wrongMediaTypeIs415() throws Exception {
         Http.Response r = http.send("POST", server.studies(), new ByteArrayEntity(Files.readAllBytes(a),
-                ContentType.create("application/dicom")));
+                ContentType.create("application/octet-stream")));
         assertEquals(415, r.status(), r.body());
         assertEquals("INVALID_ARGUMENT", r.json().at("/error/status").asText());
         Http.Response json = http.send("POST", server.studies(), new ByteArrayEntity(new byte[10],
