@@ -196,7 +196,9 @@ public class StowRequest implements Processor {
                 StoredInstance stored = result.getMessage().getBody(StoredInstance.class);
                 response.stored(stored.study(), stored.series(), stored.sop(), stored.sopClassUid());
             } else {
-                response.failed(null, null, failureReason(result));
+                int reason = failureReason(result);
+                PartUids uids = Files.exists(file) ? PartUids.of(file) : new PartUids(null, null);
+                response.failed(uids.sopClassUid(), uids.sopInstanceUid(), reason);
             }
         } finally {
             // the ingest route moves what it keeps; a leftover is a refused part the client was told about

@@ -101,6 +101,10 @@ class StowRsTest {
         assertEquals(3, failed.size());
         assertEquals(0xC000, failed.get(0).at("/00081197/Value/0").asInt());
         assertEquals(0xA900, failed.get(1).at("/00081197/Value/0").asInt());
+        // a refused instance is named, so the client knows which one to fix
+        assertEquals("1.2.826.0.1.3680043.8.498.2.1.1", failed.get(1).at("/00081155/Value/0").asText());
+        assertEquals(TestDicom.CT_IMAGE, failed.get(1).at("/00081150/Value/0").asText());
+        assertTrue(failed.get(0).at("/00081155").isMissingNode());
         assertEquals(0xC000, failed.get(2).at("/00081197/Value/0").asInt());
         assertFalse(Files.exists(server.storeDir.resolve("studies").resolve("1.2.826.0.1.3680043.8.498.2")));
         assertNoLeftovers();
