@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BearerAuthTest {
     @TempDir
@@ -39,5 +40,11 @@ class BearerAuthTest {
         assertEquals(200, http.send("GET", server.base(), null, "Authorization", "Bearer s3cret").status());
         assertEquals(200, http.send("GET", server.base(), null, "Authorization", "Bearer other-token").status());
         assertEquals(404, http.send("DELETE", server.studies() + "/1.2.3", null, "Authorization", "Bearer s3cret").status());
+    }
+
+    @Test
+    void healthStaysOpen() throws Exception {
+        int health = http.send("GET", "http://localhost:" + server.port + "/observe/health", null).status();
+        assertTrue(health == 200 || health == 503, "health answers without a token: " + health);
     }
 }
