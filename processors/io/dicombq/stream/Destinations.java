@@ -49,9 +49,9 @@ public final class Destinations implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        // the warehouse is a bean of its own and is closed by the registry, not here
         for (BatchWriter w : writers.values()) {
             w.close();
         }
-        warehouse.close();
     }
 }

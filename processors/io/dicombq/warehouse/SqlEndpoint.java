@@ -53,7 +53,11 @@ public final class SqlEndpoint implements AutoCloseable {
     /**
      * @param port 0 for an ephemeral port
      */
-    public SqlEndpoint(Warehouse warehouse, Path dataDir, int port) {
+    public SqlEndpoint(Warehouse warehouse, String dataDir, int port) {
+        this(warehouse, Path.of(dataDir), port);
+    }
+
+    SqlEndpoint(Warehouse warehouse, Path dataDir, int port) {
         this.warehouse = warehouse;
         this.portFile = dataDir.resolve(PORT_FILE);
         this.requestedPort = port;
