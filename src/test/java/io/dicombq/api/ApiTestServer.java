@@ -60,6 +60,10 @@ final class ApiTestServer implements AutoCloseable {
         return main.getCamelContext().getRegistry().lookupByNameAndType(name, type);
     }
 
+    CamelContext context() {
+        return main.getCamelContext();
+    }
+
     StreamConfigs streamConfigs() {
         return bean("streamConfigs", StreamConfigs.class);
     }

@@ -177,12 +177,35 @@ class StoreApiTest {
     }
 
     @Test
-    void exportWithoutItsRouteIsAnErrorNotACrash() throws Exception {
-        // no direct:export in this test: the API routes still start and answer with a JSON error
-        Http.Response r = http.send("POST", server.base() + ":export", json("{}"));
-        assertEquals(501, r.status(), r.body());
-        assertEquals("UNIMPLEMENTED", r.json().at("/error/status").asText());
+    void exportStartsAnOperationAndABadOneNamesTheField() throws Exception {
+        Http.Response bad = http.send("POST", server.base() + ":export", json("{}"));
+        assertEquals(400, bad.status(), bad.body());
+        assertTrue(bad.json().at("/error/message").asText().contains("bigqueryDestination"), bad.body());
+        Http.Response ok = http.send("POST", server.base() + ":export",
+                json("{\"bigqueryDestination\":{\"tableUri\":\"bq://local.dicom.exported\",\"writeDisposition\":\"WRITE_TRUNCATE\"}}"));
+        assertEquals(200, ok.status(), ok.body());
+        String name = ok.json().get("name").asText();
+        assertEquals(200, http.send("GET", "http://localhost:" + server.port + "/v1/" + name, null).status());
         Http.Response verb = http.send("POST", server.base() + ":frobnicate", json("{}"));
         assertEquals(404, verb.status(), verb.body());
+    }
+
+    @Test
+    void withoutTheExportRouteTheApiAnswers501() throws Exception {
+        var context = server.context();
+        var exportRoutes = context.getRoutes().stream()
+                .filter(r -> r.getEndpoint().getEndpointUri().startsWith("direct://export")).toList();
+        for (var r : exportRoutes) {
+            context.getRouteController().stopRoute(r.getRouteId());
+        }
+        try {
+            Http.Response r = http.send("POST", server.base() + ":export", json("{}"));
+            assertEquals(501, r.status(), r.body());
+            assertEquals("UNIMPLEMENTED", r.json().at("/error/status").asText());
+        } finally {
+            for (var r : exportRoutes) {
+                context.getRouteController().startRoute(r.getRouteId());
+            }
+        }
     }
 }
