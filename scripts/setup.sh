@@ -12,6 +12,10 @@ missing_pkgs=()
 command -v dcm2json >/dev/null 2>&1 || missing_pkgs+=(dcmtk)
 command -v mvn >/dev/null 2>&1 || missing_pkgs+=(maven)
 command -v unzip >/dev/null 2>&1 || missing_pkgs+=(unzip)
+# a third-party STOW-RS client for the interoperability test (Orthanc's DICOMweb plugin)
+[ -x /usr/sbin/Orthanc ] || missing_pkgs+=(orthanc)
+[ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || missing_pkgs+=(orthanc-dicomweb)
+command -v curl >/dev/null 2>&1 || missing_pkgs+=(curl)
 
 if [ ${#missing_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

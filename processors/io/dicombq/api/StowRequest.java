@@ -1,0 +1,305 @@
+package io.dicombq.api;
+
+import io.dicombq.InvalidDicomException;
+import io.dicombq.store.StoredInstance;
+import io.dicombq.store.Uids;
+import io.vertx.core.http.HttpServerRequest;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.MimeConfig;
+import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.apache.james.mime4j.stream.NameValuePair;
+import org.apache.james.mime4j.stream.RawBody;
+import org.apache.james.mime4j.stream.RawField;
+import org.apache.james.mime4j.stream.RawFieldParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Handles a STOW-RS request: reads the {@code multipart/related; type="application/dicom"} body as a
+ * stream (mime4j's pull parser, one part at a time, nothing held in memory), spools each part to a
+ * file under {@code STORE_DIR/.incoming/} and hands it to {@code direct:stream-instance}, the route a
+ * dropped file takes too. Each part succeeds or fails on its own; the answer is a {@link StoreResponse}.
+ */
+public class StowRequest implements Processor {
+    private static final Logger LOG = LoggerFactory.getLogger(StowRequest.class);
+    static final String INGEST = "direct:stream-instance";
+    private static final long IDLE_TIMEOUT_MILLIS = 120_000;
+    // headers are small; bodies are unlimited (streamed to disk)
+    private static final MimeConfig MIME = new MimeConfig.Builder()
+            .setStrictParsing(true)
+            .setMaxLineLen(64 * 1024)
+            .setMaxHeaderLen(64 * 1024)
+            .setMaxHeaderCount(100)
+            .setMaxContentLen(-1)
+            .build();
+
+    private final Path incoming;
+    private volatile ProducerTemplate template;
+
+    /** @param storeDir the store's directory ({@code dicom.store.dir}); parts are spooled to its {@code .incoming/} */
+    public StowRequest(String storeDir) {
+        this.incoming = Path.of(storeDir).resolve(".incoming");
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message in = exchange.getMessage();
+        String urlStudy = in.getHeader("study", String.class);
+        if (urlStudy != null && !Uids.isValid(urlStudy)) {
+            throw ApiException.badRequest("invalid StudyInstanceUID in URL: '" + StorePath.printable(urlStudy)
+                    + "' (a UID is digits and dots, at most 64 characters)");
+        }
+        String contentType = checkContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+        StoreResponse response = new StoreResponse(studiesUrl(in.getHeader(Exchange.HTTP_URL, String.class)));
+        Files.createDirectories(incoming);
+        try (InputStream body = bodyOf(in)) {
+            if (contentType == null) {
+                storeSingle(exchange.getContext(), body, urlStudy, response);
+            } else {
+                readParts(exchange.getContext(), body, contentType, urlStudy, response);
+            }
+        }
+        in.setHeader(Exchange.HTTP_RESPONSE_CODE, response.httpStatus());
+        in.setHeader(Exchange.CONTENT_TYPE, "application/dicom+json");
+        in.setBody(response.toJson(urlStudy));
+    }
+
+    /**
+     * Returns the multipart Content-Type to parse with, null for a single {@code application/dicom}
+     * instance (accepted as Google's API accepts it, so its documented curl command works), or refuses
+     * the request (415 wrong type, 400 no boundary).
+     */
+    static String checkContentType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            throw new ApiException(415, "Content-Type must be multipart/related; type=\"application/dicom\"");
+        }
+        RawBody parsed = RawFieldParser.DEFAULT.parseRawBody(new RawField("Content-Type", contentType));
+        String mediaType = parsed.getValue() == null ? "" : parsed.getValue().trim().toLowerCase(Locale.ROOT);
+        String type = null;
+        String boundary = null;
+        for (NameValuePair p : parsed.getParams()) {
+            if ("type".equalsIgnoreCase(p.getName())) {
+                type = p.getValue();
+            } else if ("boundary".equalsIgnoreCase(p.getName())) {
+                boundary = p.getValue();
+            }
+        }
+        if ("application/dicom".equals(mediaType)) {
+            return null;
+        }
+        if (!"multipart/related".equals(mediaType)) {
+            throw new ApiException(415, "Content-Type " + StorePath.printable(mediaType)
+                    + " is not supported; use multipart/related; type=\"application/dicom\"");
+        }
+        // PS3.18 8.6.1.2: the type parameter names the parts; only binary DICOM parts are accepted here
+        if (type != null && !"application/dicom".equalsIgnoreCase(type.trim())) {
+            throw new ApiException(415, "multipart/related type \"" + StorePath.printable(type)
+                    + "\" is not supported; only type=\"application/dicom\" is");
+        }
+        if (boundary == null || boundary.isEmpty()) {
+            throw ApiException.badRequest("Content-Type multipart/related has no boundary parameter");
+        }
+        return contentType;
+    }
+
+    private void readParts(CamelContext context, InputStream body, String contentType, String urlStudy,
+                           StoreResponse response) throws IOException {
+        MimeTokenStream parts = new MimeTokenStream(MIME);
+        parts.parseHeadless(body, contentType);
+        String partType = null;
+        int seen = 0;
+        try {
+            for (EntityState state = next(parts); state != EntityState.T_END_OF_STREAM; state = next(parts)) {
+                switch (state) {
+                    case T_START_BODYPART -> partType = null;
+                    case T_FIELD -> {
+                        if ("Content-Type".equalsIgnoreCase(parts.getField().getName())) {
+                            partType = parts.getField().getBody();
+                        }
+                    }
+                    case T_BODY -> {
+                        seen++;
+                        storePart(context, parts.getDecodedInputStream(), partType, urlStudy, response);
+                    }
+                    default -> {
+                    }
+                }
+            }
+        } catch (MimeException | PartReadException e) {
+            // the body broke off or is not MIME: what was stored stays stored, the rest is refused
+            if (response.storedCount() == 0) {
+                throw ApiException.badRequest("malformed multipart/related body: " + reason(e));
+            }
+            response.failed(null, null, StoreResponse.CANNOT_UNDERSTAND);
+            return;
+        }
+        if (seen == 0) {
+            throw ApiException.badRequest("multipart/related body has no parts"
+                    + " (is the boundary parameter the one used in the body?)");
+        }
+    }
+
+    private void storeSingle(CamelContext context, InputStream body, String urlStudy, StoreResponse response)
+            throws IOException {
+        try {
+            storePart(context, body, null, urlStudy, response);
+        } catch (PartReadException e) {
+            throw ApiException.badRequest("request body could not be read: " + reason(e));
+        }
+    }
+
+    private static EntityState next(MimeTokenStream parts) throws MimeException, PartReadException {
+        try {
+            return parts.next();
+        } catch (IOException e) {
+            throw new PartReadException(e);
+        }
+    }
+
+    private void storePart(CamelContext context, InputStream part, String partType, String urlStudy,
+                           StoreResponse response) throws PartReadException, IOException {
+        if (partType != null && !isDicomType(partType)) {
+            drain(part);
+            response.failed(null, null, StoreResponse.CANNOT_UNDERSTAND);
+            return;
+        }
+        Path file = Files.createTempFile(incoming, "stow-", ".part");
+        try {
+            try {
+                spool(part, file);
+            } catch (SpoolWriteException e) {
+                LOG.warn("STOW part could not be spooled to {}: {}", file, e.getMessage());
+                drain(part);
+                response.failed(null, null, StoreResponse.OUT_OF_RESOURCES);
+                return;
+            }
+            Exchange result = template(context).send(INGEST, ex -> {
+                ex.getMessage().setBody(file);
+                ex.getMessage().setHeader("DicomSource", "stow");
+                ex.getMessage().setHeader("DicomExpectedStudy", urlStudy);
+            });
+            Exception failure = result.getException();
+            if (failure == null) {
+                StoredInstance stored = result.getMessage().getBody(StoredInstance.class);
+                response.stored(stored.study(), stored.series(), stored.sop(), stored.sopClassUid());
+            } else {
+                int reason = failureReason(result);
+                PartUids uids = Files.exists(file) ? PartUids.of(file) : new PartUids(null, null);
+                response.failed(uids.sopClassUid(), uids.sopInstanceUid(), reason);
+            }
+        } finally {
+            // the ingest route moves what it keeps; a leftover is a refused part the client was told about
+            Files.deleteIfExists(file);
+        }
+    }
+
+    static int failureReason(Exchange result) {
+        InvalidDicomException invalid = result.getException(InvalidDicomException.class);
+        if (invalid == null) {
+            LOG.warn("STOW part failed in processing", result.getException());
+            return StoreResponse.PROCESSING_FAILURE;
+        }
+        LOG.info("STOW part refused: {}", invalid.getMessage());
+        String message = invalid.getMessage() == null ? "" : invalid.getMessage();
+        return message.startsWith("StudyInstanceUID mismatch") ? StoreResponse.DOES_NOT_MATCH
+                : StoreResponse.CANNOT_UNDERSTAND;
+    }
+
+    private static boolean isDicomType(String partType) {
+        RawBody parsed = RawFieldParser.DEFAULT.parseRawBody(new RawField("Content-Type", partType));
+        return parsed.getValue() != null && "application/dicom".equalsIgnoreCase(parsed.getValue().trim());
+    }
+
+    /** Streams a part to disk, telling a failing request (the client's fault) from a failing disk (ours). */
+    private static void spool(InputStream part, Path file) throws PartReadException, SpoolWriteException {
+        byte[] buffer = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            while (true) {
+                int n;
+                try {
+                    n = part.read(buffer);
+                } catch (IOException e) {
+                    throw new PartReadException(e);
+                }
+                if (n < 0) {
+                    return;
+                }
+                out.write(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new SpoolWriteException(e);
+        }
+    }
+
+    private static void drain(InputStream part) throws PartReadException {
+        try {
+            part.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new PartReadException(e);
+        }
+    }
+
+    private static InputStream bodyOf(Message in) {
+        Object body = in.getBody();
+        if (body instanceof HttpServerRequest request) {
+            return new RequestBodyStream(request, IDLE_TIMEOUT_MILLIS);
+        }
+        InputStream stream = in.getBody(InputStream.class);
+        return stream != null ? stream : InputStream.nullInputStream();
+    }
+
+    /** {@code http://host/v1/.../dicomWeb/studies}, the root of every RetrieveURL in the answer. */
+    static String studiesUrl(String requestUrl) {
+        String marker = "/dicomWeb/studies";
+        int at = requestUrl == null ? -1 : requestUrl.indexOf(marker);
+        return at < 0 ? "" : requestUrl.substring(0, at + marker.length());
+    }
+
+    private ProducerTemplate template(CamelContext context) {
+        ProducerTemplate t = template;
+        if (t == null) {
+            synchronized (this) {
+                if (template == null) {
+                    template = context.createProducerTemplate();
+                }
+                t = template;
+            }
+        }
+        return t;
+    }
+
+    private static String reason(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    /** Reading the request body failed: the body is cut short or is not MIME. */
+    private static final class PartReadException extends Exception {
+        PartReadException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** Writing the spooled part failed: disk full or not writable. */
+    private static final class SpoolWriteException extends IOException {
+        SpoolWriteException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}
