@@ -125,6 +125,8 @@ public final class DuckDbWarehouse implements Warehouse {
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
                 BatchJson.write(columns, rows, out);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("insert into " + table + " failed: " + e.getMessage(), e);
             }
             String sql = "INSERT INTO " + qualified(table) + " BY NAME SELECT * FROM " + readJson(typed);
             conn.setAutoCommit(false);
@@ -165,7 +167,9 @@ public final class DuckDbWarehouse implements Warehouse {
                 ps.setString(1, file.toString());
                 ps.executeQuery().close();
             } catch (SQLException e) {
-                return "column " + column.name() + " (" + DuckDbTypes.sqlType(column) + "): " + firstLine(e);
+                // The temporary file's name and the reader's approximate line number would only confuse.
+                String why = firstLine(e).replaceFirst(" in file \"[^\"]*\", in line \\d+:", ":");
+                return "column " + column.name() + " (" + DuckDbTypes.sqlType(column) + "): " + why;
             }
         }
         return firstLine(cause);
@@ -263,7 +267,6 @@ public final class DuckDbWarehouse implements Warehouse {
         }
         attach(conn, table.project());
         Schema current = readSchema(conn, table);
-        boolean changed = false;
         if (current.isEmpty()) {
             List<String> cols = new ArrayList<>();
             for (Field f : ServiceColumns.FIELDS) {
@@ -275,14 +278,13 @@ public final class DuckDbWarehouse implements Warehouse {
                 st.execute("CREATE TABLE IF NOT EXISTS " + qualified(table) + " (" + String.join(", ", cols) + ")");
             }
             tables.put(table, readSchema(conn, table));
-            changed = true;
         } else {
             tables.put(table, current);
-            changed = addMissingColumns(conn, table, new Schema(ServiceColumns.FIELDS));
+            addMissingColumns(conn, table, new Schema(ServiceColumns.FIELDS));
         }
-        if (changed || !viewExists(conn, table)) {
-            replaceView(conn, table);
-        }
+        // Replaced on first use in every run, not only when missing: a view left by an older
+        // version, or frozen before columns were added by hand, is brought up to date.
+        replaceView(conn, table);
     }
 
     /**
@@ -350,19 +352,6 @@ public final class DuckDbWarehouse implements Warehouse {
     private void replaceView(DuckDBConnection conn, TableRef table) throws SQLException {
         try (Statement st = conn.createStatement()) {
             st.execute(ViewSql.duckDb(table));
-        }
-    }
-
-    private static boolean viewExists(DuckDBConnection conn, TableRef table) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(
-                "SELECT count(*) FROM duckdb_views() WHERE database_name = ? AND schema_name = ? AND view_name = ?")) {
-            ps.setString(1, table.project());
-            ps.setString(2, table.dataset());
-            ps.setString(3, table.viewName());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) > 0;
-            }
         }
     }
 
