@@ -83,10 +83,7 @@ public final class DuckDbWarehouse implements Warehouse {
         if (rows.isEmpty()) {
             return;
         }
-        Schema wanted = new Schema();
-        for (MetadataRow row : rows) {
-            wanted.addAll(row.schema().fields());
-        }
+        Schema wanted = unionOf(rows);
         ReentrantLock lock = lockFor(table);
         lock.lock();
         try (Lease lease = lease()) {
@@ -108,6 +105,23 @@ public final class DuckDbWarehouse implements Warehouse {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The schema of the batch. Rows of one batch mostly share their shape, so a field equal to
+     * the one already collected is skipped: merging allocates, comparing does not.
+     */
+    private static Schema unionOf(List<MetadataRow> rows) {
+        Schema union = new Schema();
+        for (MetadataRow row : rows) {
+            for (Field f : row.schema().fields()) {
+                Field have = union.get(f.name());
+                if (have == null || !have.equals(f)) {
+                    union.add(f);
+                }
+            }
+        }
+        return union;
     }
 
     /**

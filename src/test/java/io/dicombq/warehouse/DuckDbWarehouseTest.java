@@ -176,6 +176,51 @@ class DuckDbWarehouseTest {
         assertEquals(3, warehouse.rowCount(table));
     }
 
+    /** Sequence items nested {@code depth} levels deep; the innermost item optionally has an extra field. */
+    private static Field nested(int level, int depth, boolean extra) {
+        List<Field> fields = new ArrayList<>();
+        fields.add(Field.nullable("Value" + level, STRING));
+        if (level < depth) {
+            fields.add(nested(level + 1, depth, extra));
+        } else if (extra) {
+            fields.add(Field.nullable("Extra", INTEGER));
+        }
+        return Field.record("Seq" + level, Field.Mode.REPEATED, fields);
+    }
+
+    private static Object nestedValue(int level, int depth, boolean extra) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("Value" + level, "v" + level);
+        if (level < depth) {
+            item.put("Seq" + (level + 1), nestedValue(level + 1, depth, extra));
+        } else if (extra) {
+            item.put("Extra", 15L);
+        }
+        return List.of(item);
+    }
+
+    @Test
+    void sequencesFifteenLevelsDeepAndAFieldAddedAtTheBottom() throws Exception {
+        int depth = 15;
+        warehouse.insert(table, List.of(with(row("1", "1.1", "1.1.1", "INSERT", null),
+                nested(1, depth, false), nestedValue(1, depth, false))));
+        assertEquals(nested(1, depth, false), warehouse.schema(table).get("Seq1"));
+
+        warehouse.insert(table, List.of(with(row("1", "1.1", "1.1.2", "INSERT", null),
+                nested(1, depth, true), nestedValue(1, depth, true))));
+        assertEquals(nested(1, depth, true), warehouse.schema(table).get("Seq1"));
+
+        StringBuilder path = new StringBuilder("Seq1[1]");
+        for (int level = 2; level <= depth; level++) {
+            path.append(".Seq").append(level).append("[1]");
+        }
+        List<Map<String, Object>> rows = warehouse.query("SELECT SOPInstanceUID AS sop, " + path + ".Value15 AS v, "
+                + path + ".Extra AS extra FROM local.dicom.instances ORDER BY 1");
+        assertEquals("v15", rows.get(0).get("v"));
+        assertNull(rows.get(0).get("extra"), "the old row reads NULL in the new deep field");
+        assertEquals(15L, rows.get(1).get("extra"));
+    }
+
     private static void assertSameFields(Field expected, Field actual) {
         Schema a = new Schema(List.of(expected));
         Schema b = new Schema(List.of(actual));
