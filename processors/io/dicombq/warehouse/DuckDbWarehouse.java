@@ -97,7 +97,9 @@ public final class DuckDbWarehouse implements Warehouse {
                 Field have = current.get(f.name());
                 if (have != null) {
                     columns.add(have);
-                } else if (DuckDbTypes.hasType(f)) {
+                } else if (!DuckDbTypes.hasType(f)) {
+                    columns.add(f); // a RECORD without fields: no column, its (empty) values are skipped
+                } else {
                     throw new IllegalStateException("column " + f.name() + " missing after it was added to " + table);
                 }
             }
