@@ -88,9 +88,7 @@ public final class DuckDbWarehouse implements Warehouse {
         lock.lock();
         try (Lease lease = lease()) {
             ensureTable(lease.conn, table);
-            if (addMissingColumns(lease.conn, table, wanted)) {
-                replaceView(lease.conn, table);
-            }
+            addMissingColumns(lease.conn, table, wanted); // replaces the view when it adds anything
             Schema current = tables.get(table);
             List<Field> columns = new ArrayList<>();
             for (Field f : wanted.fields()) {
@@ -309,7 +307,7 @@ public final class DuckDbWarehouse implements Warehouse {
      * ({@code ALTER TABLE ... ADD COLUMN "Seq"."element"."Field" T}, DuckDB 1.3+). Rows already
      * in the table read NULL in the new places.
      *
-     * @return whether anything was added
+     * @return whether anything was added (the view is then replaced in the same transaction)
      */
     private boolean addMissingColumns(DuckDBConnection conn, TableRef table, Schema wanted) throws SQLException {
         Schema current = tables.get(table);
@@ -332,11 +330,21 @@ public final class DuckDbWarehouse implements Warehouse {
         if (ddl.isEmpty()) {
             return false;
         }
+        // One transaction for the new columns and the new view: a reader sees the old table with
+        // the old view or the new table with the new one, never a view whose frozen columns no
+        // longer match its table (DuckDB answers that with "Contents of view were altered").
+        conn.setAutoCommit(false);
         try (Statement st = conn.createStatement()) {
             for (String sql : ddl) {
                 st.execute(sql);
             }
+            st.execute(ViewSql.duckDb(table));
+            conn.commit();
+        } catch (SQLException e) {
+            safeRollback(conn);
+            throw new SQLException("adding columns to " + table + " failed: " + firstLine(e), e);
         } finally {
+            conn.setAutoCommit(true);
             tables.put(table, readSchema(conn, table));
         }
         return true;

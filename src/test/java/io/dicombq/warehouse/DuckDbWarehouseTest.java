@@ -359,6 +359,41 @@ class DuckDbWarehouseTest {
     }
 
     @Test
+    void readersOfTheViewNeverSeeItOutOfStepWithTheTable() throws Exception {
+        warehouse.prepare(table);
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        Thread reader = new Thread(() -> {
+            while (!done.get() || reads.get() == 0) {
+                try {
+                    warehouse.query("SELECT * FROM local.dicom.instances_view");
+                    reads.incrementAndGet();
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                    return;
+                }
+            }
+        });
+        reader.start();
+        Field seq = Field.record("Seq", Field.Mode.REPEATED, List.of(Field.nullable("A", STRING)));
+        for (int i = 0; i < 20; i++) {
+            // every batch adds a top-level column and a field inside an existing sequence
+            MetadataRow r = with(row("1", "1.1", "1.1." + i, "INSERT", null), Field.nullable("Column" + i, STRING), "x");
+            with(r, Field.record("Seq", Field.Mode.REPEATED, List.of(Field.nullable("Item" + i, STRING))),
+                    List.of(Map.of("Item" + i, "y")));
+            r.schema().add(seq);
+            warehouse.insert(table, List.of(r));
+        }
+        done.set(true);
+        reader.join();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        assertEquals(20, warehouse.query("SELECT * FROM local.dicom.instances_view").size());
+    }
+
+    @Test
     void throughputForFiveHundredRowBatches() throws Exception {
         warehouse.insert(table, List.of(TestRows.ct(0, 0, 0))); // table and columns exist: measure steady state
         int batches = 4;
