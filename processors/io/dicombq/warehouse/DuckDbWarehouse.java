@@ -37,10 +37,13 @@ import java.util.function.Consumer;
  * file are serialized by a lock per catalog: DuckDB would otherwise abort concurrent
  * ALTER TABLE and INSERT on the same table with a transaction conflict. Reads never wait.
  *
- * <p>A batch is loaded as one JSON array parameter cast to the table's exact STRUCT type
- * ({@code INSERT ... BY NAME SELECT unnest(...)}), which takes nested STRUCT/LIST values of
- * any depth in a single statement and leaves type conversion (dates, times, timestamps with
- * offsets) to DuckDB.
+ * <p>A batch is written to a temporary newline-delimited JSON file and loaded with one
+ * {@code INSERT ... BY NAME SELECT * FROM read_json(..., columns = {exact types})} in one
+ * transaction: it takes nested STRUCT/LIST values of any depth and leaves type conversion
+ * (dates, times, timestamps with offsets) to DuckDB; a value it cannot convert fails the whole
+ * batch with a message naming the column.
+ *
+ * <p>TIMESTAMP columns are {@code TIMESTAMPTZ} (see {@link DuckDbTypes}); sessions run in UTC.
  */
 public final class DuckDbWarehouse implements Warehouse {
 
@@ -304,7 +307,7 @@ public final class DuckDbWarehouse implements Warehouse {
     /**
      * Adds every field of {@code wanted} the table lacks: new top-level columns, and new fields
      * inside existing STRUCT and LIST(STRUCT) columns at any depth
-     * ({@code ALTER TABLE ... ADD COLUMN "Seq"."element"."Field" T}, DuckDB 1.3+). Rows already
+     * ({@code ALTER TABLE ... ADD COLUMN "Seq"."element"."Field" T}, as DuckDB 1.4 supports). Rows already
      * in the table read NULL in the new places.
      *
      * @return whether anything was added (the view is then replaced in the same transaction)
