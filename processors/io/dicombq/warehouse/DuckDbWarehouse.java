@@ -37,10 +37,13 @@ import java.util.function.Consumer;
  * file are serialized by a lock per catalog: DuckDB would otherwise abort concurrent
  * ALTER TABLE and INSERT on the same table with a transaction conflict. Reads never wait.
  *
- * <p>A batch is loaded as one JSON array parameter cast to the table's exact STRUCT type
- * ({@code INSERT ... BY NAME SELECT unnest(...)}), which takes nested STRUCT/LIST values of
- * any depth in a single statement and leaves type conversion (dates, times, timestamps with
- * offsets) to DuckDB.
+ * <p>A batch is written to a temporary newline-delimited JSON file and loaded with one
+ * {@code INSERT ... BY NAME SELECT * FROM read_json(..., columns = {exact types})} in one
+ * transaction: it takes nested STRUCT/LIST values of any depth and leaves type conversion
+ * (dates, times, timestamps with offsets) to DuckDB; a value it cannot convert fails the whole
+ * batch with a message naming the column.
+ *
+ * <p>TIMESTAMP columns are {@code TIMESTAMPTZ} (see {@link DuckDbTypes}); sessions run in UTC.
  */
 public final class DuckDbWarehouse implements Warehouse {
 
@@ -83,24 +86,21 @@ public final class DuckDbWarehouse implements Warehouse {
         if (rows.isEmpty()) {
             return;
         }
-        Schema wanted = new Schema();
-        for (MetadataRow row : rows) {
-            wanted.addAll(row.schema().fields());
-        }
+        Schema wanted = unionOf(rows);
         ReentrantLock lock = lockFor(table);
         lock.lock();
         try (Lease lease = lease()) {
             ensureTable(lease.conn, table);
-            if (addMissingColumns(lease.conn, table, wanted)) {
-                replaceView(lease.conn, table);
-            }
+            addMissingColumns(lease.conn, table, wanted); // replaces the view when it adds anything
             Schema current = tables.get(table);
             List<Field> columns = new ArrayList<>();
             for (Field f : wanted.fields()) {
                 Field have = current.get(f.name());
                 if (have != null) {
                     columns.add(have);
-                } else if (DuckDbTypes.hasType(f)) {
+                } else if (!DuckDbTypes.hasType(f)) {
+                    columns.add(f); // a RECORD without fields: no column, its (empty) values are skipped
+                } else {
                     throw new IllegalStateException("column " + f.name() + " missing after it was added to " + table);
                 }
             }
@@ -108,6 +108,23 @@ public final class DuckDbWarehouse implements Warehouse {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The schema of the batch. Rows of one batch mostly share their shape, so a field equal to
+     * the one already collected is skipped: merging allocates, comparing does not.
+     */
+    private static Schema unionOf(List<MetadataRow> rows) {
+        Schema union = new Schema();
+        for (MetadataRow row : rows) {
+            for (Field f : row.schema().fields()) {
+                Field have = union.get(f.name());
+                if (have == null || !have.equals(f)) {
+                    union.add(f);
+                }
+            }
+        }
+        return union;
     }
 
     /**
@@ -125,6 +142,8 @@ public final class DuckDbWarehouse implements Warehouse {
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
                 BatchJson.write(columns, rows, out);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("insert into " + table + " failed: " + e.getMessage(), e);
             }
             String sql = "INSERT INTO " + qualified(table) + " BY NAME SELECT * FROM " + readJson(typed);
             conn.setAutoCommit(false);
@@ -165,7 +184,9 @@ public final class DuckDbWarehouse implements Warehouse {
                 ps.setString(1, file.toString());
                 ps.executeQuery().close();
             } catch (SQLException e) {
-                return "column " + column.name() + " (" + DuckDbTypes.sqlType(column) + "): " + firstLine(e);
+                // The temporary file's name and the reader's approximate line number would only confuse.
+                String why = firstLine(e).replaceFirst(" in file \"[^\"]*\", in line \\d+:", ":");
+                return "column " + column.name() + " (" + DuckDbTypes.sqlType(column) + "): " + why;
             }
         }
         return firstLine(cause);
@@ -263,7 +284,6 @@ public final class DuckDbWarehouse implements Warehouse {
         }
         attach(conn, table.project());
         Schema current = readSchema(conn, table);
-        boolean changed = false;
         if (current.isEmpty()) {
             List<String> cols = new ArrayList<>();
             for (Field f : ServiceColumns.FIELDS) {
@@ -275,23 +295,22 @@ public final class DuckDbWarehouse implements Warehouse {
                 st.execute("CREATE TABLE IF NOT EXISTS " + qualified(table) + " (" + String.join(", ", cols) + ")");
             }
             tables.put(table, readSchema(conn, table));
-            changed = true;
         } else {
             tables.put(table, current);
-            changed = addMissingColumns(conn, table, new Schema(ServiceColumns.FIELDS));
+            addMissingColumns(conn, table, new Schema(ServiceColumns.FIELDS));
         }
-        if (changed || !viewExists(conn, table)) {
-            replaceView(conn, table);
-        }
+        // Replaced on first use in every run, not only when missing: a view left by an older
+        // version, or frozen before columns were added by hand, is brought up to date.
+        replaceView(conn, table);
     }
 
     /**
      * Adds every field of {@code wanted} the table lacks: new top-level columns, and new fields
      * inside existing STRUCT and LIST(STRUCT) columns at any depth
-     * ({@code ALTER TABLE ... ADD COLUMN "Seq"."element"."Field" T}, DuckDB 1.3+). Rows already
+     * ({@code ALTER TABLE ... ADD COLUMN "Seq"."element"."Field" T}, as DuckDB 1.4 supports). Rows already
      * in the table read NULL in the new places.
      *
-     * @return whether anything was added
+     * @return whether anything was added (the view is then replaced in the same transaction)
      */
     private boolean addMissingColumns(DuckDBConnection conn, TableRef table, Schema wanted) throws SQLException {
         Schema current = tables.get(table);
@@ -314,11 +333,21 @@ public final class DuckDbWarehouse implements Warehouse {
         if (ddl.isEmpty()) {
             return false;
         }
+        // One transaction for the new columns and the new view: a reader sees the old table with
+        // the old view or the new table with the new one, never a view whose frozen columns no
+        // longer match its table (DuckDB answers that with "Contents of view were altered").
+        conn.setAutoCommit(false);
         try (Statement st = conn.createStatement()) {
             for (String sql : ddl) {
                 st.execute(sql);
             }
+            st.execute(ViewSql.duckDb(table));
+            conn.commit();
+        } catch (SQLException e) {
+            safeRollback(conn);
+            throw new SQLException("adding columns to " + table + " failed: " + firstLine(e), e);
         } finally {
+            conn.setAutoCommit(true);
             tables.put(table, readSchema(conn, table));
         }
         return true;
@@ -350,19 +379,6 @@ public final class DuckDbWarehouse implements Warehouse {
     private void replaceView(DuckDBConnection conn, TableRef table) throws SQLException {
         try (Statement st = conn.createStatement()) {
             st.execute(ViewSql.duckDb(table));
-        }
-    }
-
-    private static boolean viewExists(DuckDBConnection conn, TableRef table) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(
-                "SELECT count(*) FROM duckdb_views() WHERE database_name = ? AND schema_name = ? AND view_name = ?")) {
-            ps.setString(1, table.project());
-            ps.setString(2, table.dataset());
-            ps.setString(3, table.viewName());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) > 0;
-            }
         }
     }
 
