@@ -5,6 +5,7 @@ import static io.dicombq.gcs.GcsTestObjects.await;
 import static io.dicombq.gcs.GcsTestObjects.instance;
 import static io.dicombq.gcs.GcsTestObjects.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,11 @@ import com.google.cloud.storage.StorageClass;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
@@ -45,8 +51,18 @@ class GcsWatchedBucketTest {
     static final PagingStorage BUCKETS = new PagingStorage();
     static final String SOP = "1.2.826.0.1.3680043.10.1234.3.1";
 
+    /** A download a crash cut short two hours ago: removed when the bundle starts. */
+    static final Path ORPHAN = ROOT.resolve("store/.incoming/gcs-123456.part");
+
     static {
         GcsTestObjects.deleteRecursively(ROOT);
+        try {
+            Files.createDirectories(ORPHAN.getParent());
+            Files.writeString(ORPHAN, "partial download");
+            Files.setLastModifiedTime(ORPHAN, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @ReplaceInRegistry
@@ -61,6 +77,7 @@ class GcsWatchedBucketTest {
     @Test
     void objectsBecomeRowsAndMoveToProcessedBadOnesToFailed() throws Exception {
         assertEquals(ServiceStatus.Started, context.getRouteController().getRouteStatus("ingest-gcs"));
+        assertFalse(Files.exists(ORPHAN), "an unfinished download from before the start is removed");
         byte[] a = instance(SOP + ".1");
         byte[] b = instance(SOP + ".2");
         byte[] c = instance(SOP + ".3");
