@@ -4,6 +4,7 @@ import io.dicombq.InvalidDicomException;
 import io.dicombq.row.DicomInstanceReader;
 import io.dicombq.row.MetadataRow;
 import io.dicombq.row.ParsedInstance;
+import io.dicombq.row.RowSizePolicy;
 import io.dicombq.row.ServiceColumns;
 import io.dicombq.store.DicomStore;
 import io.dicombq.store.StoredInstance;
@@ -28,10 +29,13 @@ public final class InstanceIntake {
 
     private final DicomStore store;
     private final DicomInstanceReader reader;
+    private final long maxRowBytes;
 
-    public InstanceIntake(DicomStore store) {
+    /** @param maxRowBytes the destinations' per-row limit (BigQuery streaming: 1,000,000 bytes encoded) */
+    public InstanceIntake(DicomStore store, long maxRowBytes) {
         this.store = store;
         this.reader = new DicomInstanceReader();
+        this.maxRowBytes = maxRowBytes;
     }
 
     /**
@@ -61,6 +65,8 @@ public final class InstanceIntake {
         boolean keepSource = source == null || "folder".equals(source);
         long size = blobSize != null ? blobSize : java.nio.file.Files.size(file);
         MetadataRow row = ServiceColumns.apply(parsed.row(), ServiceColumns.INSERT, storedAt, size, sc);
+        // a row over the limit keeps the instance: its largest elements move to DroppedTags
+        row = RowSizePolicy.fit(row, maxRowBytes);
         return store.put(file, keepSource, parsed.studyInstanceUid(), parsed.seriesInstanceUid(),
                 parsed.sopInstanceUid(), parsed.sopClassUid(), row, storedAt, sc);
     }
