@@ -84,9 +84,13 @@ public class BigQueryClients implements AutoCloseable {
         return factories.computeIfAbsent(project, p -> new ProjectConnectionFactory(this, p));
     }
 
-    /** Registry name of the project's connection factory (see {@link #bindConnectionFactory}). */
+    /**
+     * Registry name of the project's connection factory (see {@link #bindConnectionFactory}).
+     * A domain-scoped project's {@code :} becomes {@code _} (never part of a project ID), so
+     * the name can stand in an endpoint URI.
+     */
     public static String factoryBeanName(String project) {
-        return FACTORY_BEAN_PREFIX + project;
+        return FACTORY_BEAN_PREFIX + project.replace(':', '_');
     }
 
     /**

@@ -1,22 +1,28 @@
 package io.dicombq.bigquery;
 
-/** Exchange headers and properties the BigQuery delivery beans read and write. */
+/** Exchange headers and properties of the {@code bigquery-insert} route (routes/bigquery.camel.yaml). */
 public final class BigQueryHeaders {
 
     /** Header: the destination, {@code bq://PROJECT.DATASET.TABLE} (String) or a {@code TableRef}. */
     public static final String TABLE = "DicomBigQueryTable";
 
+    /** Header (optional): scope of the insertIds, see {@link RowInsertIds#of(io.dicombq.row.MetadataRow, String)}. */
+    public static final String INSERT_ID_SCOPE = "DicomBigQueryInsertIdScope";
+
+    /** Header set by {@link BigQueryInsertBatch#prepare}: the project as the endpoint URI holds it. */
+    public static final String PROJECT = "DicomBigQueryProject";
+
+    /** Header set by {@link BigQueryInsertBatch#prepare}: the dataset ID. */
+    public static final String DATASET = "DicomBigQueryDataset";
+
+    /** Header set by {@link BigQueryInsertBatch#prepare}: registry name of the project's connection factory. */
+    public static final String FACTORY = "DicomBigQueryFactory";
+
     /** Property: the batch's rows (List of MetadataRow) in the order they were sent to insertAll. */
     public static final String ROWS = "DicomBigQueryRows";
 
-    /** Property: rows BigQuery rejected (List of RejectedRow), for the dead letter. */
+    /** Property: index in the batch → BigQuery's reason, for the rows it rejected (Map). */
     public static final String REJECTED = "DicomBigQueryRejected";
-
-    /** Property set by the batch strategy when a batch is full (Boolean). */
-    public static final String BATCH_FULL = "DicomBigQueryBatchFull";
-
-    /** Property: the batch's encoded size in bytes (Integer). */
-    public static final String BATCH_BYTES = "DicomBigQueryBatchBytes";
 
     private BigQueryHeaders() {
     }

@@ -6,6 +6,7 @@ import io.dicombq.warehouse.BigQueryWarehouse;
 import io.dicombq.warehouse.TableRef;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Message;
 import org.apache.camel.component.google.bigquery.GoogleBigQueryConstants;
 import org.apache.camel.support.DefaultExchange;
 
@@ -13,15 +14,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Readies a batch of rows for a {@code google-bigquery:PROJECT:DATASET:TABLE} endpoint: adds
- * the columns the batch needs to the table first (insertAll rejects unknown fields), then
- * hands the producer one grouped exchange per row, each with its JSON-ready map as body and
- * its deterministic insertId in the {@code CamelGoogleBigQueryInsertId} header.
+ * Readies a batch of rows for a {@code google-bigquery:PROJECT:DATASET} endpoint: adds the
+ * columns the batch needs to the table first (insertAll rejects unknown fields), then hands
+ * the producer one grouped exchange per row, each with its JSON-ready map as body, its
+ * deterministic insertId in {@code CamelGoogleBigQueryInsertId} and its table in
+ * {@code CamelGoogleBigQueryTableId}. It also sets the headers the route's {@code toD} builds
+ * the endpoint URI from, and binds the project's connection factory.
  *
  * <p>Why grouped exchanges and not a List body: for a List body the producer can only take
  * the insertId from a field of the row map ({@code useAsInsertId}), and that field would be
  * sent as a column. The header is read per exchange, so the rows stay exactly the table's
  * columns. All rows still go out in one insertAll call.
+ *
+ * <p>Why the table goes in a header and not in the URI: BigQuery table names may hold spaces
+ * and other characters an endpoint URI would mangle; project and dataset IDs cannot.
  */
 public class BigQueryInsertBatch {
 
@@ -33,25 +39,42 @@ public class BigQueryInsertBatch {
 
     /**
      * In: body a List of MetadataRow (or one row), header {@link BigQueryHeaders#TABLE}.
-     * Out: the grouped exchange property the producer reads, and {@link BigQueryHeaders#ROWS}
-     * (the rows in request order, so a failure can be mapped back to them). The body is kept.
+     * Out: the grouped exchange property the producer reads, {@link BigQueryHeaders#ROWS}
+     * (the rows in request order, so a failure can be mapped back to them) and the endpoint
+     * headers. The body is kept.
      */
     public void prepare(Exchange exchange) {
-        List<MetadataRow> rows = rows(exchange.getMessage().getBody());
+        Message in = exchange.getMessage();
+        List<MetadataRow> rows = rows(in.getBody());
         TableRef table = table(exchange);
         Schema needed = new Schema();
         rows.forEach(r -> needed.addAll(r.schema().fields()));
         warehouse.ensureColumns(table, needed);
 
+        String scope = in.getHeader(BigQueryHeaders.INSERT_ID_SCOPE, String.class);
         List<Exchange> perRow = new ArrayList<>(rows.size());
         for (MetadataRow row : rows) {
             Exchange one = new DefaultExchange(exchange.getContext());
             one.getMessage().setBody(JsonRows.content(row));
-            one.getMessage().setHeader(GoogleBigQueryConstants.INSERT_ID, RowInsertIds.of(row));
+            one.getMessage().setHeader(GoogleBigQueryConstants.INSERT_ID, RowInsertIds.of(row, scope));
+            one.getMessage().setHeader(GoogleBigQueryConstants.TABLE_ID, table.table());
             perRow.add(one);
         }
         exchange.setProperty(ExchangePropertyKey.GROUPED_EXCHANGE, perRow);
         exchange.setProperty(BigQueryHeaders.ROWS, rows);
+        in.setHeader(BigQueryHeaders.PROJECT, uriProject(table.project()));
+        in.setHeader(BigQueryHeaders.DATASET, table.dataset());
+        in.setHeader(BigQueryHeaders.FACTORY, warehouse.clients().bindConnectionFactory(exchange.getContext(), table.project()));
+    }
+
+    /**
+     * The endpoint URI splits its path on {@code :}, so a domain-scoped project
+     * ({@code example.com:my-proj}) cannot appear as it is. The component ignores the URI's
+     * project for inserts anyway (the connection factory's client decides), so the URI gets
+     * a readable stand-in with {@code _} for {@code :}, a character project IDs never hold.
+     */
+    static String uriProject(String project) {
+        return project.replace(':', '_');
     }
 
     static TableRef table(Exchange exchange) {

@@ -1,26 +1,30 @@
 package io.dicombq.bigquery;
 
 import io.dicombq.row.MetadataRow;
+import io.dicombq.warehouse.PartialInsertException;
 import org.apache.camel.Exchange;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Sorts out a failed insertAll. Without {@code skipInvalidRows} BigQuery stores none of the
- * request's rows when one is invalid: the invalid rows carry their reason (e.g.
- * {@code invalid}), the others only {@code stopped}. So the rejected rows go to the dead
- * letter with BigQuery's reason, and the stopped ones are sent again (same insertIds, so a
- * row that did land is not doubled).
+ * Sorts out a failed insertAll for the {@code bigquery-insert} route. Without
+ * {@code skipInvalidRows} (the google-bigquery producer has no such option) BigQuery stores
+ * none of the request's rows when one is invalid: the invalid rows carry their reason (e.g.
+ * {@code invalid}), the others only {@code stopped}. So the stopped rows are sent again (same
+ * insertIds, so a row that did land is not doubled), and the rejected ones are reported to
+ * the caller by their index in the batch, as a {@link PartialInsertException}.
  */
 public class BigQueryRejections {
 
     /**
      * Call in a doCatch after the google-bigquery endpoint. Out: body = the rows to send
-     * again (List of MetadataRow, possibly empty), property {@link BigQueryHeaders#REJECTED} =
-     * List of {@link RejectedRow}. Any failure other than per-row errors (HTTP 5xx, auth, a
-     * missing table) is thrown again unchanged, for the route's retries and dead letter.
+     * again (List of MetadataRow, possibly empty), property {@link BigQueryHeaders#REJECTED}. Any failure
+     * other than per-row errors (HTTP 5xx, auth, a missing table) is thrown again unchanged,
+     * for the caller's retries.
      */
     public void sortOut(Exchange exchange) throws Exception {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -42,28 +46,37 @@ public class BigQueryRejections {
                     + "bigQueryInsertBatch.prepare before the google-bigquery endpoint");
         }
         Sorted sorted = sort(failure.get(), rows);
+        if (sorted.rejected().isEmpty()) {
+            throw caught; // every row only "stopped": nothing to blame a row for, retry the whole batch
+        }
         exchange.setProperty(BigQueryHeaders.REJECTED, sorted.rejected());
         exchange.getMessage().setBody(sorted.retry());
     }
 
-    /** The pure part: which rows BigQuery rejected and which it only stopped. */
+    /** Last step of the doCatch: the stopped rows have landed, so only the rejected ones fail. */
+    public void failRejected(Exchange exchange) throws PartialInsertException {
+        @SuppressWarnings("unchecked")
+        Map<Integer, String> rejected = exchange.getProperty(BigQueryHeaders.REJECTED, Map.class);
+        String table = exchange.getMessage().getHeader(BigQueryHeaders.TABLE, String.class);
+        throw new PartialInsertException("BigQuery rejected " + rejected.size() + " row(s) of the insert into "
+                + table + ": " + rejected.values(), rejected);
+    }
+
+    /** The pure part: which rows BigQuery rejected (index → reason) and which it only stopped. */
     public static Sorted sort(InsertAllFailure failure, List<MetadataRow> rows) {
-        List<RejectedRow> rejected = new ArrayList<>();
+        Map<Integer, String> rejected = new LinkedHashMap<>();
         List<MetadataRow> retry = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            List<RowError> errors = failure.errors().get(i);
-            if (errors == null) {
-                continue; // no error for this row: BigQuery stored it
-            }
             if (failure.rejected(i)) {
-                rejected.add(new RejectedRow(rows.get(i), failure.table(), errors));
-            } else {
+                rejected.put(i, failure.reasonFor(i));
+            } else if (failure.errors().containsKey(i)) {
                 retry.add(rows.get(i));
             }
+            // no error for this row: BigQuery stored it
         }
         return new Sorted(rejected, retry);
     }
 
-    public record Sorted(List<RejectedRow> rejected, List<MetadataRow> retry) {
+    public record Sorted(Map<Integer, String> rejected, List<MetadataRow> retry) {
     }
 }

@@ -26,6 +26,16 @@ public final class RowInsertIds {
     }
 
     public static String of(MetadataRow row) {
+        return of(row, null);
+    }
+
+    /**
+     * The insertId within {@code scope}: null for streaming, where a re-sent event must be
+     * dropped; a one-off load (an export operation's name) gives its rows ids of their own,
+     * because appending the same instances again is what such a load is asked to do, and a
+     * table truncated a moment ago must not drop them as copies of what it held.
+     */
+    public static String of(MetadataRow row, String scope) {
         String sop = row.getString("SOPInstanceUID");
         String key;
         if (sop != null) {
@@ -39,7 +49,7 @@ public final class RowInsertIds {
                 throw new IllegalArgumentException("row values are not JSON-ready: " + e.getMessage(), e);
             }
         }
-        return sha256(key);
+        return sha256(scope == null || scope.isEmpty() ? key : scope + "|" + key);
     }
 
     private static String nz(String s) {

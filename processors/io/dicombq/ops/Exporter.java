@@ -91,12 +91,12 @@ public final class Exporter implements AutoCloseable {
             rows.add(s.row()); // the INSERT row as stored: LastUpdated is when the store accepted it
         }
         try {
-            warehouse.insert(request.table(), rows);
+            warehouse.insert(request.table(), rows, op.name());
             batch.forEach(s -> op.succeeded());
         } catch (Exception whole) {
             for (StoredInstance s : batch) { // one by one, so one bad row fails alone
                 try {
-                    warehouse.insert(request.table(), List.of(s.row()));
+                    warehouse.insert(request.table(), List.of(s.row()), op.name());
                     op.succeeded();
                 } catch (Exception e) {
                     op.failed(s.sop(), e.getMessage());

@@ -35,9 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * BigQuery as the warehouse: tables, columns and the {@code TABLE_view} view managed with
- * the BigQuery client of the table's project. Streaming delivery normally goes through a
- * google-bigquery endpoint (see {@code BigQueryInsertBatch}); {@link #insert} is the direct
- * path for callers without a route.
+ * the BigQuery client of the table's project. The bundle delivers rows through a
+ * google-bigquery endpoint instead ({@code CamelBigQueryDelivery}); {@link #insert} is the
+ * direct path for callers without a route.
  */
 public class BigQueryWarehouse implements Warehouse {
 
@@ -157,6 +157,11 @@ public class BigQueryWarehouse implements Warehouse {
 
     @Override
     public void insert(TableRef table, List<MetadataRow> rows) throws BigQueryInsertException {
+        insert(table, rows, null);
+    }
+
+    @Override
+    public void insert(TableRef table, List<MetadataRow> rows, String loadId) throws BigQueryInsertException {
         if (rows.isEmpty()) {
             return;
         }
@@ -165,7 +170,7 @@ public class BigQueryWarehouse implements Warehouse {
         ensureColumns(table, wanted);
         InsertAllRequest.Builder request = InsertAllRequest.newBuilder(tableId(table));
         for (MetadataRow row : rows) {
-            request.addRow(RowInsertIds.of(row), JsonRows.content(row));
+            request.addRow(RowInsertIds.of(row, loadId), JsonRows.content(row));
         }
         InsertAllResponse response = client(table).insertAll(request.build());
         if (response.hasErrors()) {

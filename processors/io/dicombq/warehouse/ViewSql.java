@@ -3,7 +3,8 @@ package io.dicombq.warehouse;
 import io.dicombq.row.ServiceColumns;
 
 /**
- * The {@code TABLE_view} definition, the same meaning in DuckDB and in BigQuery (GoogleSQL):
+ * DuckDB's {@code TABLE_view} definition; BigQuery's is {@link io.dicombq.bigquery.BigQueryViewSql}.
+ * Both have this meaning, held to the same scenarios by the tests:
  * one row per (StudyInstanceUID, SeriesInstanceUID, SOPInstanceUID), the newest by
  * LastUpdated (a NULL LastUpdated is the oldest: rows written before the column existed), a
  * DELETE winning a tie; instances whose newest row is a DELETE are left out. Every column of
@@ -34,20 +35,6 @@ public final class ViewSql {
         return body("* EXCLUDE (" + duckDbQuote(RANK) + ")", from, ViewSql::duckDbQuote);
     }
 
-    /** BigQuery DDL: {@code CREATE OR REPLACE VIEW `p`.`d`.`T_view` AS ...}. */
-    public static String googleSql(TableRef table) {
-        return "CREATE OR REPLACE VIEW " + googleSqlQuote(table.project()) + "." + googleSqlQuote(table.dataset()) + "."
-                + googleSqlQuote(table.viewName()) + " AS\n" + googleSqlQuery(table);
-    }
-
-    /** BigQuery: the view's SELECT, as a {@code view.query} for tables.insert / tables.update. */
-    public static String googleSqlQuery(TableRef table) {
-        String from = googleSqlQuote(table.project()) + "." + googleSqlQuote(table.dataset()) + "."
-                + googleSqlQuote(table.table());
-        return body("* EXCEPT (" + googleSqlQuote(RANK) + ")", from, ViewSql::googleSqlQuote);
-    }
-
-    // Both dialects accept this text: ROW_NUMBER with NULLS LAST, CASE and COALESCE.
     private static String body(String allButRank, String from, java.util.function.UnaryOperator<String> q) {
         String type = q.apply(ServiceColumns.TYPE);
         String delete = "'" + ServiceColumns.DELETE + "'";
@@ -67,10 +54,5 @@ public final class ViewSql {
     /** DuckDB quoted identifier ({@code "a ""b"""}). */
     public static String duckDbQuote(String identifier) {
         return DuckDbTypes.quote(identifier);
-    }
-
-    /** GoogleSQL quoted identifier ({@code `a b`}); backslash and backtick are escaped. */
-    public static String googleSqlQuote(String identifier) {
-        return '`' + identifier.replace("\\", "\\\\").replace("`", "\\`") + '`';
     }
 }

@@ -19,6 +19,15 @@ public interface Warehouse extends AutoCloseable {
     /** Adds missing columns for {@code schema}, then inserts the rows; all or nothing. */
     void insert(TableRef table, List<MetadataRow> rows) throws Exception;
 
+    /**
+     * Like {@link #insert(TableRef, List)}, for a one-off load such as the manual export:
+     * {@code loadId} names the load, so that a warehouse which drops re-sent rows (BigQuery's
+     * insertIds) drops copies within this load only, not rows that match earlier events.
+     */
+    default void insert(TableRef table, List<MetadataRow> rows, String loadId) throws Exception {
+        insert(table, rows);
+    }
+
     /** The table's current schema; empty when the table does not exist. */
     Schema schema(TableRef table) throws Exception;
 

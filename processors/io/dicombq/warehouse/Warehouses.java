@@ -1,5 +1,7 @@
 package io.dicombq.warehouse;
 
+import io.dicombq.bigquery.CamelBigQueryDelivery;
+
 import java.nio.file.Path;
 
 /** Picks the warehouse named by {@code dicom.warehouse}: the embedded DuckDB one, or BigQuery. */
@@ -7,9 +9,15 @@ public final class Warehouses {
     private Warehouses() {
     }
 
-    public static Warehouse create(String kind, String dataDir) throws Exception {
+    /**
+     * @param bigQuery BigQuery's tables, columns and views (the {@code bigQueryTables} bean);
+     *                 used only for {@code bigquery}, and it connects to nothing until then
+     */
+    public static Warehouse create(String kind, String dataDir, BigQueryWarehouse bigQuery) throws Exception {
         return switch (kind == null ? "" : kind.trim().toLowerCase()) {
             case "duckdb" -> new DuckDbWarehouse(Path.of(dataDir));
+            // rows go through the google-bigquery endpoint of routes/bigquery.camel.yaml
+            case "bigquery" -> new CamelBigQueryDelivery(bigQuery);
             default -> throw new IllegalArgumentException("dicom.warehouse must be duckdb or bigquery, got '" + kind + "'");
         };
     }

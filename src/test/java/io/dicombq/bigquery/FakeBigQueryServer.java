@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -96,9 +95,16 @@ public final class FakeBigQueryServer implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger jobCounter = new AtomicInteger();
     private volatile Runnable beforeNextPatch;
+    private final AtomicInteger insertAllFailures = new AtomicInteger();
+    private volatile int insertAllFailureStatus;
 
     public FakeBigQueryServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(0);
+    }
+
+    /** On a fixed port (0 = any free one), for tests whose configuration must name it up front. */
+    public FakeBigQueryServer(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);
         server.start();
     }
@@ -151,7 +157,7 @@ public final class FakeBigQueryServer implements AutoCloseable {
             if (override != null) {
                 method = override;
             }
-            String path = URI.create(ex.getRequestURI().toString()).getRawPath();
+            String path = ex.getRequestURI().getPath(); // decoded: table names may hold spaces
             Map<String, Object> body = readBody(ex);
             calls.add(new Call(method, path, Map.copyOf(ex.getRequestHeaders()), body));
             route(ex, method, path, body);
@@ -160,9 +166,20 @@ public final class FakeBigQueryServer implements AutoCloseable {
         }
     }
 
+    /** The next {@code times} insertAll calls answer HTTP {@code status} (e.g. 503) and store nothing. */
+    public void failNextInsertAll(int times, int status) {
+        insertAllFailureStatus = status;
+        insertAllFailures.set(times);
+    }
+
     private void route(HttpExchange ex, String method, String path, Map<String, Object> body) throws IOException {
         Matcher m;
         if ((m = INSERT_ALL.matcher(path)).matches() && method.equals("POST")) {
+            if (insertAllFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                send(ex, insertAllFailureStatus, error(insertAllFailureStatus, "The service is currently unavailable.",
+                        "backendError", "UNAVAILABLE"));
+                return;
+            }
             insertAll(ex, m.group(1), m.group(2), m.group(3), body);
         } else if ((m = TABLE.matcher(path)).matches() && method.equals("GET")) {
             FakeTable t = tables.get(key(m.group(1), m.group(2), m.group(3)));

@@ -1,5 +1,6 @@
 package io.dicombq.warehouse;
 
+import io.dicombq.bigquery.BigQueryViewSql;
 import io.dicombq.row.Field;
 import io.dicombq.row.MetadataRow;
 import org.junit.jupiter.api.AfterEach;
@@ -9,9 +10,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.dicombq.warehouse.TestRows.row;
 import static io.dicombq.warehouse.TestRows.with;
@@ -38,46 +41,34 @@ class ViewSqlTest {
     }
 
     private static MetadataRow event(String sop, String type, String lastUpdated, String note) {
-        return with(row("1.2.3", "1.2.3.4", sop, type, lastUpdated), Field.nullable("Note", Field.Type.STRING), note);
+        return event("1.2.3.4", sop, type, lastUpdated, note);
     }
 
-    /** Events for several instances, in an order that does not follow time, covering every rule of the view. */
+    private static MetadataRow event(String series, String sop, String type, String lastUpdated, String note) {
+        return with(row("1.2.3", series, sop, type, lastUpdated), Field.nullable("Note", Field.Type.STRING), note);
+    }
+
+    /** The shared history (ViewScenarios), which BigQuery's view is held to as well. */
     private void insertHistory() throws Exception {
-        warehouse.insert(table, List.of(
-                // newest wins, whatever the insertion order
-                event("1", "INSERT", "2024-01-01T00:00:02Z", "newer"),
-                event("1", "INSERT", "2024-01-01T00:00:01Z", "older"),
-                // a NULL LastUpdated (written before the column existed) is the oldest
-                event("2", "INSERT", "2024-01-01T00:00:01Z", "dated"),
-                event("2", "INSERT", null, "undated"),
-                // a DELETE wins a tie: the instance is gone
-                event("3", "INSERT", "2024-01-01T00:00:05Z", "tied insert"),
-                event("3", "DELETE", "2024-01-01T00:00:05Z", "tied delete"),
-                // deleted later: gone
-                event("4", "INSERT", "2024-01-01T00:00:01Z", "deleted later"),
-                event("4", "DELETE", "2024-01-01T00:00:09Z", "the delete"),
-                // stored again after a delete: back
-                event("5", "DELETE", "2024-01-01T00:00:01Z", "early delete"),
-                event("5", "INSERT", "2024-01-01T00:00:02Z", "stored again"),
-                // only an undated row: shown
-                event("6", "INSERT", null, "only undated")));
+        List<MetadataRow> rows = new ArrayList<>();
+        for (ViewScenarios.Event e : ViewScenarios.EVENTS) {
+            rows.add(event(e.series(), e.sop(), e.type(), e.lastUpdated(), e.note()));
+        }
+        warehouse.insert(table, rows);
     }
 
-    private Map<String, String> notesBySop(String sql) throws Exception {
-        Map<String, String> notes = new LinkedHashMap<>();
+    private Set<String> shown(String sql) throws Exception {
+        Set<String> shown = new HashSet<>();
         for (Map<String, Object> r : warehouse.query(sql)) {
-            notes.put((String) r.get("SOPInstanceUID"), (String) r.get("Note"));
+            shown.add(r.get("SeriesInstanceUID") + "/" + r.get("SOPInstanceUID") + "/" + r.get("Note"));
         }
-        return notes;
+        return shown;
     }
 
     @Test
     void duckDbViewShowsTheLatestStateOfEveryInstanceThatIsNotDeleted() throws Exception {
         insertHistory();
-
-        Map<String, String> notes = notesBySop("SELECT * FROM local.dicom.\"ct scans-2024_view\" ORDER BY SOPInstanceUID");
-
-        assertEquals(Map.of("1", "newer", "2", "dated", "5", "stored again", "6", "only undated"), notes);
+        assertEquals(ViewScenarios.SHOWN, shown("SELECT * FROM local.dicom.\"ct scans-2024_view\""));
     }
 
     @Test
@@ -102,29 +93,27 @@ class ViewSqlTest {
     }
 
     @Test
-    void googleSqlHasTheSameMeaning() throws Exception {
+    void bigQuerysViewQueryRunInDuckDbGivesTheSameAnswer() throws Exception {
         insertHistory();
-        String query = ViewSql.googleSqlQuery(table);
+        String query = BigQueryViewSql.select(table);
         assertTrue(query.contains("FROM `local`.`dicom`.`ct scans-2024`"), query);
-        assertTrue(query.contains("* EXCEPT (`" + ViewSql.RANK + "`)"), query);
 
         // Only the dialect differs: backtick quoting and EXCEPT. Translated, DuckDB gives the same answer.
         String asDuckDb = query.replace('`', '"').replace("* EXCEPT (", "* EXCLUDE (");
-        assertEquals(notesBySop("SELECT * FROM local.dicom.\"ct scans-2024_view\" ORDER BY SOPInstanceUID"),
-                notesBySop("SELECT * FROM (" + asDuckDb + ") ORDER BY SOPInstanceUID"));
+        assertEquals(ViewScenarios.SHOWN, shown(asDuckDb));
     }
 
     @Test
     void ddlNamesTheViewAndQuotesEveryIdentifier() {
         TableRef odd = TableRef.parse("bq://example.com:my-proj.ds_1.table with-dash");
-        String google = ViewSql.googleSql(odd);
+        String google = BigQueryViewSql.createOrReplace(odd);
         assertTrue(google.startsWith("CREATE OR REPLACE VIEW `example.com:my-proj`.`ds_1`.`table with-dash_view` AS\n"),
                 google);
         String duck = ViewSql.duckDb(odd);
         assertTrue(duck.startsWith("CREATE OR REPLACE VIEW \"example.com:my-proj\".\"ds_1\".\"table with-dash_view\" AS\n"),
                 duck);
         assertTrue(duck.contains("FROM \"ds_1\".\"table with-dash\""), duck);
-        assertEquals("`a\\`b`", ViewSql.googleSqlQuote("a`b"));
+        assertEquals("`a\\`b`", BigQueryViewSql.path("a`b"));
         assertEquals("\"a\"\"b\"", ViewSql.duckDbQuote("a\"b"));
     }
 

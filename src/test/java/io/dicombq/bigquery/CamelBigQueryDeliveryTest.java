@@ -1,0 +1,189 @@
+package io.dicombq.bigquery;
+
+import com.google.cloud.bigquery.BigQueryException;
+import io.dicombq.row.Field;
+import io.dicombq.row.MetadataRow;
+import io.dicombq.warehouse.BigQueryWarehouse;
+import io.dicombq.warehouse.PartialInsertException;
+import io.dicombq.warehouse.TableRef;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link CamelBigQueryDelivery} with the bundle's own {@code routes/bigquery.camel.yaml}: rows
+ * go through Camel's google-bigquery producer and the real client into {@link FakeBigQueryServer}.
+ */
+class CamelBigQueryDeliveryTest {
+
+    static final Instant T1 = Instant.parse("2024-05-01T10:00:00Z");
+
+    FakeBigQueryServer server;
+    BigQueryClients clients;
+    CamelContext context;
+    CamelBigQueryDelivery delivery;
+    final TableRef table = TableRef.parse("bq://proj-a.dicom.instances");
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new FakeBigQueryServer();
+        server.addDataset("proj-a", "dicom");
+        server.addDataset("proj-b", "dicom");
+        clients = new BigQueryClients(server.url(), null);
+        BigQueryWarehouse tables = new BigQueryWarehouse(clients);
+
+        context = new DefaultCamelContext();
+        context.getRegistry().bind("bigQueryInsertBatch", new BigQueryInsertBatch(tables));
+        context.getRegistry().bind("bigQueryRejections", new BigQueryRejections());
+        context.addRoutesConfigurations(new RouteConfigurationBuilder() {
+            @Override
+            public void configuration() {
+                routeConfiguration("sub-route").errorHandler(noErrorHandler()); // as routes/stream.camel.yaml
+            }
+        });
+        PluginHelper.getRoutesLoader(context).loadRoutes(
+                ResourceHelper.resolveResource(context, "classpath:camel/bigquery.camel.yaml"));
+        delivery = new CamelBigQueryDelivery(tables);
+        context.getRegistry().bind("warehouse", delivery); // the registry hands it the CamelContext
+        context.start();
+        delivery.prepare(table);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        delivery.close();
+        context.stop();
+        clients.close();
+        server.close();
+    }
+
+    @Test
+    void aBatchGoesOutAsOneInsertAllWithInsertIdsAfterTheColumnsAreAdded() throws Exception {
+        List<MetadataRow> rows = List.of(
+                TestRows.withPatientName(TestRows.row("1.2.3.4.1", "INSERT", T1), "Doe", "Jane"),
+                TestRows.row("1.2.3.4.2", "INSERT", T1),
+                TestRows.row("1.2.3.4.3", "DELETE", T1));
+        server.clearCalls();
+
+        delivery.insert(table, rows);
+
+        List<FakeBigQueryServer.Call> calls = server.calls();
+        assertEquals("PATCH", calls.stream().filter(c -> !c.method().equals("GET")).findFirst().orElseThrow().method(),
+                "PatientName is added before the insert");
+        List<FakeBigQueryServer.Call> inserts = server.calls("POST", "/projects/proj-a/datasets/dicom/tables/instances/insertAll");
+        assertEquals(1, inserts.size(), "one insertAll for the batch");
+        List<Map<String, Object>> sent = inserts.get(0).list("rows");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(RowInsertIds.of(rows.get(i)), sent.get(i).get("insertId"));
+            assertEquals(asJson(JsonRows.content(rows.get(i))), sent.get(i).get("json"));
+        }
+        assertFalse(((Map<?, ?>) sent.get(0).get("json")).containsKey("insertId"), "the id is not sent as a column");
+        assertEquals(3, server.table("proj-a", "dicom", "instances").rows.size());
+    }
+
+    @Test
+    void rejectedRowsFailByTheirIndexWithBigQuerysReasonAndTheOthersLand() throws Exception {
+        addColumn(table, "NumberOfFrames", "INTEGER");
+        MetadataRow bad = TestRows.with(TestRows.row("1.2.3.4.2", "INSERT", T1),
+                Field.nullable("NumberOfFrames", Field.Type.STRING), "many");
+        List<MetadataRow> rows = List.of(TestRows.row("1.2.3.4.1", "INSERT", T1), bad,
+                TestRows.row("1.2.3.4.3", "INSERT", T1));
+
+        PartialInsertException e = assertThrows(PartialInsertException.class, () -> delivery.insert(table, rows));
+
+        assertEquals(Map.of(1, "invalid at NumberOfFrames: Cannot convert value to integer (bad value): many"),
+                e.rowErrors());
+        List<FakeBigQueryServer.Call> inserts = server.calls("POST", "/tables/instances/insertAll");
+        assertEquals(2, inserts.size(), "the batch, then the two stopped rows again");
+        assertEquals(List.of(RowInsertIds.of(rows.get(0)), RowInsertIds.of(rows.get(2))),
+                inserts.get(1).list("rows").stream().map(r -> r.get("insertId")).toList());
+        assertEquals(List.of("1.2.3.4.1", "1.2.3.4.3"),
+                server.table("proj-a", "dicom", "instances").rows.stream().map(r -> r.get("SOPInstanceUID")).toList());
+    }
+
+    @Test
+    void aBatchOverFiveMegabytesIsSplitAndRejectionsKeepTheirIndexInTheWholeBatch() throws Exception {
+        addColumn(table, "NumberOfFrames", "INTEGER");
+        Field big = Field.nullable("ImageComments", Field.Type.STRING);
+        String text = "x".repeat(900_000);
+        List<MetadataRow> rows = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            rows.add(TestRows.with(TestRows.row("1.2.3.4." + i, "INSERT", T1), big, text));
+        }
+        TestRows.with(rows.get(6), Field.nullable("NumberOfFrames", Field.Type.STRING), "many");
+
+        PartialInsertException e = assertThrows(PartialInsertException.class, () -> delivery.insert(table, rows));
+
+        assertEquals(List.of(6), List.copyOf(e.rowErrors().keySet()));
+        List<FakeBigQueryServer.Call> inserts = server.calls("POST", "/tables/instances/insertAll");
+        assertEquals(List.of(5, 2, 1), inserts.stream().map(c -> c.list("rows").size()).toList(),
+                "5 rows of 0.9 MB, then the rest; the stopped row again");
+        assertEquals(6, server.table("proj-a", "dicom", "instances").rows.size());
+    }
+
+    @Test
+    void httpFailuresAreThrownAsTheyAreForTheCallersRetries() {
+        server.failNextInsertAll(1, 503);
+        BigQueryException e = assertThrows(BigQueryException.class,
+                () -> delivery.insert(table, List.of(TestRows.row("1.2.3.4.1", "INSERT", T1))));
+        assertEquals(503, e.getCode());
+        assertTrue(server.table("proj-a", "dicom", "instances").rows.isEmpty());
+    }
+
+    @Test
+    void aMissingDatasetIsNamedInTheError() {
+        TableRef missing = TableRef.parse("bq://proj-b.nodataset.instances");
+        Exception e = assertThrows(Exception.class,
+                () -> delivery.insert(missing, List.of(TestRows.row("1.2.3.4.1", "INSERT", T1))));
+        assertFalse(e instanceof PartialInsertException);
+        assertTrue(e.getMessage().contains("dataset proj-b:nodataset does not exist"), e.getMessage());
+    }
+
+    @Test
+    void anotherProjectsTableWithAnOddNameIsWrittenWithThatProjectsClient() throws Exception {
+        TableRef other = TableRef.parse("bq://proj-b.dicom.ct scans-2024");
+        delivery.insert(other, List.of(TestRows.row("1.2.3.4.1", "INSERT", T1)));
+        assertEquals(1, server.calls("POST", "/projects/proj-b/datasets/dicom/tables/ct scans-2024/insertAll").size());
+        assertEquals(1, server.table("proj-b", "dicom", "ct scans-2024").rows.size());
+        assertTrue(server.table("proj-a", "dicom", "instances").rows.isEmpty());
+    }
+
+    @Test
+    void aLoadsRowsHaveInsertIdsOfTheirOwnSoTheyAreNotDroppedAsCopies() throws Exception {
+        MetadataRow row = TestRows.row("1.2.3.4.1", "INSERT", T1);
+        delivery.insert(table, List.of(row));
+        delivery.insert(table, List.of(row)); // a re-sent event: dropped
+        assertEquals(1, server.table("proj-a", "dicom", "instances").rows.size());
+        delivery.insert(table, List.of(row), "operations/export-1"); // an export appending it: kept
+        delivery.insert(table, List.of(row), "operations/export-1"); // that export retrying: dropped
+        assertEquals(2, server.table("proj-a", "dicom", "instances").rows.size());
+    }
+
+    private void addColumn(TableRef t, String name, String type) {
+        FakeBigQueryServer.FakeTable fake = server.table(t.project(), t.dataset(), t.table());
+        List<Map<String, Object>> fields = new ArrayList<>(fake.fields);
+        fields.add(Map.of("name", name, "type", type, "mode", "NULLABLE"));
+        fake.replaceFields(fields);
+    }
+
+    private static Object asJson(Object value) throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return json.readValue(json.writeValueAsBytes(value), Object.class);
+    }
+}
