@@ -67,6 +67,8 @@ class CrashRecoveryTest {
             assertEquals(List.of(), leftovers);
         }
         assertEquals(200, Http.get(port, "/observe/health").statusCode());
+        String health = Http.get(port, "/observe/health?data=true").body();
+        assertTrue(health.contains("\"destinations\""), "the destinations check is registered: " + health);
         bundle.destroy(); // a normal stop (SIGTERM): the warehouse file is closed
         assertTrue(bundle.waitFor(60, TimeUnit.SECONDS));
 
@@ -96,6 +98,8 @@ class CrashRecoveryTest {
     private static Process start(int port, String log) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dcamel.server.port=" + port, "-Dcamel.management.port=" + port,
+                // list every health check, so the test can see the destinations check is registered
+                "-Dcamel.health.exposureLevel=full",
                 "-cp", bundleClassPath(), "io.dicombq.Application");
         pb.directory(ROOT.toFile());
         pb.environment().put("DICOM_INBOX_THREADS", "2");
