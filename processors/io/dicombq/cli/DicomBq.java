@@ -31,6 +31,8 @@ public final class DicomBq {
             usage: dicom-bq rows [--with-file] FILE|DIR...   one INSERT row per instance, as JSON lines
                    dicom-bq schema FILE|DIR...              the BigQuery schema (JSON field list) those rows need
                    dicom-bq sql [--data DIR] 'QUERY'        SQL on the embedded warehouse, JSON lines out
+                   dicom-bq replay [--destination bq://P.D.T] [--url URL] [--data DIR]
+                                                            re-send dead letters (running bundle, else offline)
             """;
 
     private final PrintStream out;
@@ -56,6 +58,7 @@ public final class DicomBq {
                 case "rows" -> rows(rest);
                 case "schema" -> schema(rest);
                 case "sql" -> sql(rest);
+                case "replay" -> new io.dicombq.stream.ReplayCommand(out, err).run(rest);
                 case "-h", "--help", "help" -> {
                     out.print(USAGE);
                     yield 0;

@@ -1,0 +1,78 @@
+package io.dicombq.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dicombq.row.DicomInstanceReader;
+import io.dicombq.row.MetadataRow;
+import io.dicombq.row.ServiceColumns;
+import io.dicombq.stream.DeadLetters;
+import io.dicombq.stream.ReplayCommand;
+import io.dicombq.warehouse.DuckDbWarehouse;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code dicom-bq replay} with the bundle stopped: the dead letters go straight into the embedded warehouse. */
+class OfflineReplayTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void replaysIntoTheWarehouseFileWhenNoBundleAnswers() throws Exception {
+        Path root = Path.of("target/it/reliability/offline-replay").toAbsolutePath();
+        TestInstances.deleteRecursively(root);
+        Path data = root.resolve("data");
+        Path file = root.resolve("one.dcm");
+        Files.createDirectories(root);
+        Files.write(file, TestInstances.instance(8, 1));
+        MetadataRow row = ServiceColumns.apply(new DicomInstanceReader().read(file).row(), ServiceColumns.INSERT,
+                Instant.parse("2025-01-02T03:04:05.123456Z"), Files.size(file), "STANDARD");
+        DeadLetters deadLetters = new DeadLetters(data.toString(), "store");
+        deadLetters.append(new DeadLetters.Record("bq://local.dicom.offline", row, DeadLetters.errorOf(null), 6,
+                Instant.parse("2025-01-02T03:04:06Z"), Instant.parse("2025-01-02T03:05:06Z")));
+
+        String noBundle = "http://127.0.0.1:" + freePort();
+        JsonNode first = replay(List.of("replay", "--url", noBundle, "--data", data.toString()));
+        assertEquals(1, first.get("delivered").asInt());
+        assertFalse(Files.exists(data.resolve("dead-letters/local.dicom.offline.ndjson")));
+        JsonNode second = replay(List.of("replay", "--url", noBundle, "--data", data.toString(),
+                "--destination", "bq://local.dicom.offline"));
+        assertEquals(0, second.get("delivered").asInt());
+
+        try (DuckDbWarehouse warehouse = new DuckDbWarehouse(data)) {
+            warehouse.prepare(io.dicombq.warehouse.TableRef.parse("bq://local.dicom.offline"));
+            List<Map<String, Object>> rows = warehouse.query(
+                    "SELECT SOPInstanceUID, CAST(LastUpdated AS VARCHAR) AS t FROM local.dicom.offline_view");
+            assertEquals(1, rows.size());
+            assertEquals(TestInstances.sop(8, 1), rows.get(0).get("SOPInstanceUID"));
+            assertTrue(String.valueOf(rows.get(0).get("t")).startsWith("2025-01-02 03:04:05.123456"), rows.toString());
+        }
+    }
+
+    private static JsonNode replay(List<String> args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = new ReplayCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args.subList(1, args.size()));
+        assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no bundle at"));
+        return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
