@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dicombq.row.MetadataRow;
 import io.dicombq.warehouse.TableRef;
 import io.dicombq.warehouse.Warehouse;
-import io.dicombq.warehouse.Warehouses;
+import io.dicombq.warehouse.DuckDbWarehouse;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -93,7 +93,7 @@ public final class ReplayCommand {
     /** Replays into the embedded warehouse directly (the bundle is stopped). */
     public static Map<String, Object> offline(String dataDir, String storeName, String destination) throws Exception {
         DeadLetters deadLetters = new DeadLetters(dataDir, storeName);
-        try (Warehouse warehouse = Warehouses.create("duckdb", dataDir)) {
+        try (Warehouse warehouse = new DuckDbWarehouse(java.nio.file.Path.of(dataDir))) {
             Set<String> prepared = new HashSet<>();
             return DeadLetterReplay.replay(deadLetters, destination, records -> {
                 List<Boolean> ok = new ArrayList<>();
