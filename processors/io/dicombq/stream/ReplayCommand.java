@@ -82,8 +82,13 @@ public final class ReplayCommand {
     private static String online(String url, String destination) throws IOException, InterruptedException {
         String q = destination == null ? "" : "?destination=" + URLEncoder.encode(destination, StandardCharsets.UTF_8);
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url + "/admin/dead-letters:replay" + q))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/admin/dead-letters:replay" + q))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        String token = System.getenv("DICOM_API_TOKEN"); // one of dicom.api.tokens, when the API requires one
+        if (token != null && !token.isBlank()) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("the bundle answered " + r.statusCode() + ": " + r.body());
         }

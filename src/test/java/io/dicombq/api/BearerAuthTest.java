@@ -40,11 +40,18 @@ class BearerAuthTest {
         assertEquals(200, http.send("GET", server.base(), null, "Authorization", "Bearer s3cret").status());
         assertEquals(200, http.send("GET", server.base(), null, "Authorization", "Bearer other-token").status());
         assertEquals(404, http.send("DELETE", server.studies() + "/1.2.3", null, "Authorization", "Bearer s3cret").status());
+        // the dead-letter admin calls are API calls too
+        String admin = "http://localhost:" + server.port + "/admin/dead-letters";
+        assertEquals(401, http.send("GET", admin, null).status());
+        assertEquals(401, http.send("POST", admin + ":replay", null).status());
+        assertEquals(200, http.send("GET", admin, null, "Authorization", "Bearer s3cret").status());
+        assertEquals(200, http.send("POST", admin + ":replay", null, "Authorization", "Bearer s3cret").status());
     }
 
     @Test
     void healthStaysOpen() throws Exception {
         int health = http.send("GET", "http://localhost:" + server.port + "/observe/health", null).status();
         assertTrue(health == 200 || health == 503, "health answers without a token: " + health);
+        assertEquals(200, http.send("GET", "http://localhost:" + server.port + "/observe/metrics", null).status());
     }
 }

@@ -52,9 +52,10 @@ final class InProcessBundle implements AutoCloseable {
         p.put("camel.server.port", String.valueOf(port));
         p.put("camel.management.port", String.valueOf(port));
         // the beans are bound below; beans.camel.yaml and the Cloud Storage routes stay out
+        // (store-api.camel.yaml brings the API error handling and bearer check the /admin routes use)
         p.put("camel.main.routes-include-pattern", "classpath:camel/stream.camel.yaml,classpath:camel/destinations.camel.yaml,"
                 + "classpath:camel/dead-letter.camel.yaml,classpath:camel/ingest-folder.camel.yaml,"
-                + "classpath:camel/replay.camel.yaml");
+                + "classpath:camel/replay.camel.yaml,classpath:camel/store-api.camel.yaml");
         p.putAll(overrides);
 
         String data = p.getProperty("dicom.data");
@@ -72,7 +73,7 @@ final class InProcessBundle implements AutoCloseable {
         main.bind("warehouse", warehouse);
         main.bind("destinations", destinations);
         main.bind("streamConfigs", configs);
-        main.bind("instanceIntake", new InstanceIntake(store));
+        main.bind("instanceIntake", new InstanceIntake(store, 1_000_000));
         main.bind("deletionEnricher", new DeletionEnricher(store));
         main.bind("deadLetters", deadLetters);
         main.bind("failedFolder", new FailedFolder(inbox.resolve(".failed").toString()));
