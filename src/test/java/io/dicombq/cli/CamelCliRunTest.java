@@ -32,11 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The README's "Run with the Camel CLI" command, for real: {@code bin/camel run routes/*.camel.yaml
- * processors/**}{@code /*.java application.properties} in a working directory that links the project's
- * routes and processors and holds a copy of its application.properties (with a free port), so the
- * CLI reads the committed files, {@code camel.jbang.dependencies} included. A sample dropped into {@code inbox/} must leave it
- * and be a row in the embedded warehouse once the CLI has been stopped.
+ * The README's "Run with the Camel CLI" command, for real: {@code bin/camel run --dev routes/*.camel.yaml
+ * processors/**}{@code /*.java application.properties} in a working directory with the project's
+ * processors (linked), routes and application.properties (copied; a free port appended), so the CLI
+ * reads the committed files, {@code camel.jbang.dependencies} included. Samples dropped into
+ * {@code inbox/} before and after the drop-folder route is edited (and reloaded by {@code --dev})
+ * must all leave it and be rows in the embedded warehouse once the CLI has been stopped.
  *
  * <p>Skipped, with the reason, only when the CLI itself cannot be had (no Maven, no Maven Central).
  * The first run on a machine downloads the CLI and the components (about a minute).
@@ -59,12 +60,15 @@ class CamelCliRunTest {
     }
 
     @Test
-    void camelRunIngestsADroppedSample() throws Exception {
+    void camelRunIngestsDroppedSamplesAcrossARouteReload() throws Exception {
         cliOrSkip();
         deleteRecursively(WORK);
         Files.createDirectories(WORK);
-        for (String name : List.of("routes", "processors")) {
-            Files.createSymbolicLink(WORK.resolve(name), PROJECT.resolve(name));
+        Files.createSymbolicLink(WORK.resolve("processors"), PROJECT.resolve("processors"));
+        // routes copied, not linked: the test edits one of them while the bundle runs
+        Files.createDirectories(WORK.resolve("routes"));
+        for (String route : relativeFiles("routes", ".camel.yaml")) {
+            Files.copy(PROJECT.resolve(route), WORK.resolve(route));
         }
         // the project's settings, with a free HTTP port appended (a later key wins): under `camel run`
         // the file's camel.server.port beats both --port and CAMEL_SERVER_PORT
@@ -72,43 +76,78 @@ class CamelCliRunTest {
         Files.writeString(WORK.resolve("application.properties"),
                 Files.readString(PROJECT.resolve("application.properties"))
                         + "\ncamel.server.port = " + port + "\ncamel.management.port = " + port + "\n");
-        List<String> command = new ArrayList<>(List.of(PROJECT.resolve("bin/camel").toString(), "run",
+
+        List<String> command = new ArrayList<>(List.of(PROJECT.resolve("bin/camel").toString(), "run", "--dev",
                 "--logging-color=false"));
         command.addAll(relativeFiles("routes", ".camel.yaml"));
         command.addAll(relativeFiles("processors", ".java"));
         command.add("application.properties");
         log = WORK.resolve("camel.log");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(WORK.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        camel = pb.start();
+        camel = new ProcessBuilder(command).directory(WORK.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
 
         awaitOrFail(STARTUP, () -> healthUp(port), "the bundle to report UP on /observe/health");
 
         Path inbox = WORK.resolve("inbox");
         Files.createDirectories(inbox);
-        // copied under a hidden name first (the drop folder ignores those), then renamed in one step
-        Path part = inbox.resolve(".ct.dcm.part");
-        Files.copy(PROJECT.resolve("samples/ct.dcm"), part);
-        Files.move(part, inbox.resolve("ct.dcm"), StandardCopyOption.ATOMIC_MOVE);
-        // the file leaves the inbox only after every destination took its row (or dead-lettered it)
-        awaitOrFail(Duration.ofMinutes(1), () -> !Files.exists(inbox.resolve("ct.dcm")), "inbox/ct.dcm to be taken");
+        drop("ct.dcm", inbox);
+        drop("sr.dcm", inbox);
+        // edit the drop-folder route while those two are being taken: --dev replaces it
+        Path route = WORK.resolve("routes/ingest-folder.camel.yaml");
+        Files.writeString(route, Files.readString(route).replace("delay: 200", "delay: 100"));
+        awaitOrFail(Duration.ofMinutes(1), () -> logText().contains("Routes reloaded summary")
+                && logText().contains("Started ingest-folder (file://inbox) (source: ingest-folder.camel.yaml"),
+                "the edited ingest-folder route to be reloaded");
+        drop("mr.dcm", inbox);
+        // a file leaves the inbox only after every destination took its row (or dead-lettered it)
+        awaitOrFail(Duration.ofMinutes(1), () -> listInbox(inbox).isEmpty(), "the inbox to be emptied");
 
         camel.destroy(); // SIGTERM: the CLI shuts Camel down gracefully and releases the DuckDB file
         assertTrue(camel.waitFor(60, TimeUnit.SECONDS), "camel run did not stop on SIGTERM\n" + logTail());
 
-        assertTrue(Files.notExists(inbox.resolve(".failed/ct.dcm")), "the sample was rejected\n" + logTail());
+        assertTrue(Files.notExists(inbox.resolve(".failed")), "a sample was rejected\n" + logTail());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rc = SqlClient.run(WORK.resolve("data"),
-                "SELECT SOPInstanceUID, Modality, Type FROM local.dicom.instances",
+                "SELECT SOPInstanceUID, Modality, Type FROM local.dicom.instances ORDER BY Modality",
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(SqlClient.OK, rc, () -> err.toString(StandardCharsets.UTF_8) + "\n" + logTail());
         List<String> rows = out.toString(StandardCharsets.UTF_8).lines().toList();
-        assertEquals(1, rows.size(), () -> "rows: " + rows + "\n" + logTail());
-        JsonNode row = new ObjectMapper().readTree(rows.get(0));
-        assertEquals(CT_SOP_UID, row.get("SOPInstanceUID").asText());
-        assertEquals("CT", row.get("Modality").asText());
-        assertEquals("INSERT", row.get("Type").asText());
+        assertEquals(3, rows.size(), () -> "rows: " + rows + "\n" + logTail());
+        ObjectMapper json = new ObjectMapper();
+        List<String> modalities = new ArrayList<>();
+        for (String line : rows) {
+            JsonNode row = json.readTree(line);
+            assertEquals("INSERT", row.get("Type").asText());
+            modalities.add(row.get("Modality").asText());
+            if ("CT".equals(row.get("Modality").asText())) {
+                assertEquals(CT_SOP_UID, row.get("SOPInstanceUID").asText());
+            }
+        }
+        assertEquals(List.of("CT", "MR", "SR"), modalities);
+    }
+
+    /** Copies a sample in under a hidden name (the drop folder ignores those), then renames it in one step. */
+    static void drop(String sample, Path inbox) throws IOException {
+        Path part = inbox.resolve("." + sample + ".part");
+        Files.copy(PROJECT.resolve("samples").resolve(sample), part);
+        Files.move(part, inbox.resolve(sample), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static List<Path> listInbox(Path inbox) {
+        try (Stream<Path> files = Files.list(inbox)) {
+            return files.filter(Files::isRegularFile).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    String logText() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** Resolves (first run) and starts the launcher once; skips the test if that is impossible here. */
