@@ -5,13 +5,13 @@ import io.dicombq.row.MetadataRow;
 import io.dicombq.row.Schema;
 import io.dicombq.row.ServiceColumns;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -59,7 +60,9 @@ public final class DuckDbWarehouse implements Warehouse {
     public DuckDbWarehouse(Path dataDir) throws IOException, SQLException {
         this.dataDir = dataDir.toAbsolutePath();
         Files.createDirectories(this.dataDir);
-        this.root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+        // The driver directly, not DriverManager: under `camel run` DuckDB sits in a class loader
+        // that DriverManager does not search, so it would find no driver for jdbc:duckdb:.
+        this.root = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
         try (Statement st = root.createStatement()) {
             // TIMESTAMPTZ values are shown and parsed in UTC in every session of this instance.
             st.execute("SET GLOBAL TimeZone = 'UTC'");
