@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The store's stream configs (up to five BigQuery destinations) and the destination routes
@@ -56,6 +57,7 @@ public final class StreamConfigs implements CamelContextAware {
     /** Endpoints of every destination route, creating the routes first if needed (recipient list of the fan-out). */
     public List<String> endpoints() throws Exception {
         if (!routesApplied) {
+            awaitCamelStarted();
             synchronized (this) {
                 if (!routesApplied) {
                     applyRoutes(configs);
@@ -64,6 +66,18 @@ public final class StreamConfigs implements CamelContextAware {
             }
         }
         return endpoints;
+    }
+
+    /**
+     * A route added while Camel is still starting is not always started with the others (it stays
+     * stopped under the Camel CLI), so the first caller waits until start-up is over. Callers are
+     * route threads (the start-up timer, ingest threads), never the thread that starts Camel.
+     */
+    private void awaitCamelStarted() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!camelContext.isStarted() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     /** Validates, persists and applies a new list: new destinations get their routes, removed ones stop. */
