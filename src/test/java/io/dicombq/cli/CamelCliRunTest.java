@@ -1,5 +1,6 @@
 package io.dicombq.cli;
 
+import io.dicombq.testing.TestDirs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dicombq.warehouse.SqlClient;
@@ -62,7 +63,7 @@ class CamelCliRunTest {
     @Test
     void camelRunIngestsDroppedSamplesAcrossARouteReload() throws Exception {
         cliOrSkip();
-        deleteRecursively(WORK);
+        TestDirs.deleteRecursively(WORK);
         Files.createDirectories(WORK);
         Files.createSymbolicLink(WORK.resolve("processors"), PROJECT.resolve("processors"));
         // routes copied, not linked: the test edits one of them while the bundle runs
@@ -221,15 +222,4 @@ class CamelCliRunTest {
         }
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            // symbolic links are deleted, never followed
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.dicombq.e2e;
 
+import io.dicombq.testing.TestDirs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dicombq.bigquery.BigQueryViewSql;
 import io.dicombq.bigquery.FakeBigQueryServer;
@@ -24,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.dicombq.e2e.DropFolderEndToEndTest.awaitTrue;
+import static io.dicombq.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,7 +88,7 @@ class BigQueryEndToEndTest {
         for (String s : List.of("ct", "mr", "sr")) {
             drop(s + ".dcm", s + ".dcm");
         }
-        awaitTrue(() -> rows("instances").size() == 3 && rows("legacy").size() == 2
+        until(() -> rows("instances").size() == 3 && rows("legacy").size() == 2
                 && Files.exists(deadLetters()) && inboxEmpty());
 
         // the table was created with the service columns, then patched with the samples' columns
@@ -141,7 +142,7 @@ class BigQueryEndToEndTest {
         BIGQUERY.failNextInsertAll(1, 503);
         drop("mr.dcm", "mr-again.dcm"); // stored again: a new event, a new row in each table
 
-        awaitTrue(() -> rows("instances").size() == 4 && rows("legacy").size() == 3 && inboxEmpty());
+        until(() -> rows("instances").size() == 4 && rows("legacy").size() == 3 && inboxEmpty());
         List<FakeBigQueryServer.Call> inserts = BIGQUERY.calls("POST", "/insertAll");
         assertEquals(3, inserts.size(), "one insertAll per destination, and the one that got 503 again");
         assertEquals(1, Files.readAllLines(deadLetters()).size(), "nothing more dead-lettered");
@@ -176,7 +177,7 @@ class BigQueryEndToEndTest {
 
     private Operation export(String body) throws Exception {
         Operation op = context.createProducerTemplate().requestBody("direct:export", body, Operation.class);
-        awaitTrue(op::isDone);
+        until(op::isDone);
         return op;
     }
 

@@ -1,5 +1,6 @@
 package io.dicombq.e2e;
 
+import io.dicombq.testing.TestDirs;
 import io.dicombq.warehouse.Warehouse;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -15,15 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
+import static io.dicombq.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The whole bundle as `make run` starts it (routes and application.properties from the classpath),
@@ -61,7 +60,7 @@ class DropFolderEndToEndTest {
         drop("mr.dcm", "mr.dcm");
         drop("sr.dcm", "sr.dcm");
 
-        awaitTrue(() -> count("SELECT count(*) AS n FROM " + TABLE) == 3 && inboxFiles().isEmpty());
+        until(() -> count("SELECT count(*) AS n FROM " + TABLE) == 3 && inboxFiles().isEmpty());
 
         List<Map<String, Object>> view = warehouse().query(
                 "SELECT SOPInstanceUID, Modality, Type, StorageClass, BlobStorageSize, PatientName.Alphabetic.FamilyName AS family"
@@ -93,7 +92,7 @@ class DropFolderEndToEndTest {
         Files.writeString(INBOX.resolve("notes.txt"), "this is not a DICOM file\n", StandardCharsets.UTF_8);
         Path failed = INBOX.resolve(".failed/notes.txt");
         Path reason = INBOX.resolve(".failed/notes.txt.reason.txt");
-        awaitTrue(() -> Files.exists(reason) && !Files.exists(INBOX.resolve("notes.txt")));
+        until(() -> Files.exists(reason) && !Files.exists(INBOX.resolve("notes.txt")));
         assertEquals("this is not a DICOM file\n", Files.readString(failed));
         String why = Files.readString(reason);
         assertTrue(why.contains("reason:"), why);
@@ -105,7 +104,7 @@ class DropFolderEndToEndTest {
     @Order(3)
     void aDuplicateAddsARowButTheViewKeepsOnePerInstance() throws Exception {
         drop("ct.dcm", "ct-again.dcm");
-        awaitTrue(() -> count("SELECT count(*) AS n FROM " + TABLE) == 4 && inboxFiles().isEmpty());
+        until(() -> count("SELECT count(*) AS n FROM " + TABLE) == 4 && inboxFiles().isEmpty());
         assertEquals(3, count("SELECT count(*) AS n FROM " + TABLE + "_view"));
     }
 
@@ -146,21 +145,5 @@ class DropFolderEndToEndTest {
                     .filter(p -> !INBOX.relativize(p).toString().startsWith("."))
                     .toList();
         }
-    }
-
-    static void awaitTrue(Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.call()) {
-                    return;
-                }
-            } catch (Exception e) {
-                last = e;
-            }
-            Thread.sleep(100);
-        }
-        fail("condition not met within 30 s" + (last == null ? "" : ": " + last));
     }
 }

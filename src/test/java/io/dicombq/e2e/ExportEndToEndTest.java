@@ -1,5 +1,6 @@
 package io.dicombq.e2e;
 
+import io.dicombq.testing.TestDirs;
 import io.dicombq.ops.Operation;
 import io.dicombq.warehouse.Warehouse;
 import org.apache.camel.BeanInject;
@@ -12,7 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static io.dicombq.e2e.DropFolderEndToEndTest.awaitTrue;
+import static io.dicombq.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +41,7 @@ class ExportEndToEndTest {
         for (String s : List.of("ct", "mr", "sr")) {
             Files.copy(Path.of("samples", s + ".dcm"), ROOT.resolve("inbox/" + s + ".dcm"));
         }
-        awaitTrue(() -> count(warehouse, "local.dicom.instances") == 3);
+        until(() -> count(warehouse, "local.dicom.instances") == 3);
 
         // WRITE_EMPTY on a new (empty) table succeeds
         Operation first = export("{\"bigqueryDestination\":{\"tableUri\":\"bq://local.exports.rebuilt\"}}");
@@ -72,7 +73,7 @@ class ExportEndToEndTest {
 
     private Operation export(String body) throws Exception {
         Operation op = context.createProducerTemplate().requestBody("direct:export", body, Operation.class);
-        awaitTrue(op::isDone);
+        until(op::isDone);
         return op;
     }
 

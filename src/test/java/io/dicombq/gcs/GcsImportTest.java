@@ -1,5 +1,7 @@
 package io.dicombq.gcs;
 
+import io.dicombq.testing.TestDirs;
+import io.dicombq.testing.Await;
 import static io.dicombq.gcs.GcsTestObjects.TABLE;
 import static io.dicombq.gcs.GcsTestObjects.instance;
 import static io.dicombq.gcs.GcsTestObjects.rows;
@@ -53,7 +55,7 @@ class GcsImportTest {
     static final List<String> ALL = List.of(SOP + "1", SOP + "2", SOP + "3", SOP + "4");
 
     static {
-        GcsTestObjects.deleteRecursively(ROOT);
+        TestDirs.deleteRecursively(ROOT);
     }
 
     @ReplaceInRegistry
@@ -219,7 +221,7 @@ class GcsImportTest {
     }
 
     private static void awaitDone(Operation op) throws Exception {
-        GcsTestObjects.await(op::isDone);
+        Await.until(op::isDone);
     }
 
     private static void put(String name, byte[] content, StorageClass storageClass) {

@@ -1,7 +1,8 @@
 package io.dicombq.gcs;
 
+import io.dicombq.testing.TestDirs;
+import io.dicombq.testing.Await;
 import static io.dicombq.gcs.GcsTestObjects.TABLE;
-import static io.dicombq.gcs.GcsTestObjects.await;
 import static io.dicombq.gcs.GcsTestObjects.get;
 import static io.dicombq.gcs.GcsTestObjects.instance;
 import static io.dicombq.gcs.GcsTestObjects.put;
@@ -37,7 +38,7 @@ class GcsProcessedDeleteTest {
     static final String SOP = "1.2.826.0.1.3680043.10.1234.5.";
 
     static {
-        GcsTestObjects.deleteRecursively(Path.of("target/it/gcs-delete"));
+        TestDirs.deleteRecursively(Path.of("target/it/gcs-delete"));
     }
 
     @ReplaceInRegistry
@@ -52,7 +53,7 @@ class GcsProcessedDeleteTest {
         put(BUCKETS.storage, "drop", "incoming/x/ct.dcm", content, StorageClass.COLDLINE);
         put(BUCKETS.storage, "drop", "incoming/x/readme.txt", "not dicom".getBytes(StandardCharsets.UTF_8), null);
 
-        await(() -> rows(context, TABLE, List.of(SOP + "1")).size() == 1
+        Await.until(() -> rows(context, TABLE, List.of(SOP + "1")).size() == 1
                 && get(BUCKETS.storage, "drop", "incoming/x/ct.dcm") == null
                 && get(BUCKETS.storage, "drop", "failed/x/readme.txt") != null
                 && get(BUCKETS.storage, "drop", "incoming/x/readme.txt") == null);

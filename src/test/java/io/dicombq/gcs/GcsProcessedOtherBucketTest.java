@@ -1,7 +1,8 @@
 package io.dicombq.gcs;
 
+import io.dicombq.testing.TestDirs;
+import io.dicombq.testing.Await;
 import static io.dicombq.gcs.GcsTestObjects.TABLE;
-import static io.dicombq.gcs.GcsTestObjects.await;
 import static io.dicombq.gcs.GcsTestObjects.get;
 import static io.dicombq.gcs.GcsTestObjects.instance;
 import static io.dicombq.gcs.GcsTestObjects.put;
@@ -38,7 +39,7 @@ class GcsProcessedOtherBucketTest {
     static final String SOP = "1.2.826.0.1.3680043.10.1234.6.";
 
     static {
-        GcsTestObjects.deleteRecursively(Path.of("target/it/gcs-other-bucket"));
+        TestDirs.deleteRecursively(Path.of("target/it/gcs-other-bucket"));
     }
 
     @ReplaceInRegistry
@@ -52,7 +53,7 @@ class GcsProcessedOtherBucketTest {
         byte[] content = instance(SOP + "1");
         put(BUCKETS.storage, "landing", "site-a/ct.dcm", content, null);
 
-        await(() -> rows(context, TABLE, List.of(SOP + "1")).size() == 1
+        Await.until(() -> rows(context, TABLE, List.of(SOP + "1")).size() == 1
                 && get(BUCKETS.storage, "archive-bucket", "done/2024/site-a/ct.dcm") != null
                 && get(BUCKETS.storage, "landing", "site-a/ct.dcm") == null);
 

@@ -73,31 +73,4 @@ final class GcsTestObjects {
                 + " WHERE SOPInstanceUID IN (" + in + ") ORDER BY SOPInstanceUID");
     }
 
-    /** Polls for the outcome; the generous limit only bounds a broken run, it does not decide a pass. */
-    static void await(Callable<Boolean> done) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Exception last = null;
-        while (System.nanoTime() < end) {
-            try {
-                if (done.call()) {
-                    return;
-                }
-            } catch (Exception e) {
-                last = e; // e.g. the table is not created yet
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("not done within 30 s" + (last == null ? "" : ": " + last));
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

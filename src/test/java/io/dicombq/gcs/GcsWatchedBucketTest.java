@@ -1,7 +1,8 @@
 package io.dicombq.gcs;
 
+import io.dicombq.testing.TestDirs;
+import io.dicombq.testing.Await;
 import static io.dicombq.gcs.GcsTestObjects.TABLE;
-import static io.dicombq.gcs.GcsTestObjects.await;
 import static io.dicombq.gcs.GcsTestObjects.instance;
 import static io.dicombq.gcs.GcsTestObjects.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,7 +56,7 @@ class GcsWatchedBucketTest {
     static final Path ORPHAN = ROOT.resolve("store/.incoming/gcs-123456.part");
 
     static {
-        GcsTestObjects.deleteRecursively(ROOT);
+        TestDirs.deleteRecursively(ROOT);
         try {
             Files.createDirectories(ORPHAN.getParent());
             Files.writeString(ORPHAN, "partial download");
@@ -89,7 +90,7 @@ class GcsWatchedBucketTest {
         long continuedBefore = BUCKETS.continuedListCalls();
 
         // a move is a copy and then a delete: wait for both halves
-        await(() -> rows(context, TABLE, sops).size() == 3
+        Await.until(() -> rows(context, TABLE, sops).size() == 3
                 && moved("incoming/a/one.dcm", "processed/a/one.dcm")
                 && moved("incoming/b/two.dcm", "processed/b/two.dcm")
                 && moved("incoming/c/three.dcm", "processed/c/three.dcm")
@@ -128,7 +129,7 @@ class GcsWatchedBucketTest {
         byte[] content = instance(SOP + ".10");
         put("incoming/retry/ct.dcm", content, null);
 
-        await(() -> moved("incoming/retry/ct.dcm", "processed/retry/ct.dcm"));
+        Await.until(() -> moved("incoming/retry/ct.dcm", "processed/retry/ct.dcm"));
         assertNull(get("failed/retry/ct.dcm"), "an internal failure is not bad input");
         assertNull(get("failed/retry/ct.dcm.reason.txt"));
         assertEquals(3, streamInstanceFaults.calls.get(), "two failed attempts, then the one that stored it");
@@ -150,7 +151,7 @@ class GcsWatchedBucketTest {
         put("incoming/1/later-2.dcm", instance(SOP + ".23"), null);
         put("incoming/1/later-3.dcm", instance(SOP + ".24"), null);
 
-        await(() -> moved("incoming/1/later-1.dcm", "processed/1/later-1.dcm")
+        Await.until(() -> moved("incoming/1/later-1.dcm", "processed/1/later-1.dcm")
                 && moved("incoming/1/later-2.dcm", "processed/1/later-2.dcm")
                 && moved("incoming/1/later-3.dcm", "processed/1/later-3.dcm"));
         assertEquals(3, rows(context, TABLE, List.of(SOP + ".22", SOP + ".23", SOP + ".24")).size());
@@ -159,12 +160,12 @@ class GcsWatchedBucketTest {
         assertNotNull(get("incoming/0/stuck-1.dcm"));
         assertNotNull(get("incoming/0/stuck-2.dcm"));
         int callsSoFar = streamInstanceFaults.calls.get();
-        await(() -> streamInstanceFaults.calls.get() > callsSoFar + 2);
+        Await.until(() -> streamInstanceFaults.calls.get() > callsSoFar + 2);
         assertTrue(rows(context, TABLE, List.of(SOP + ".20", SOP + ".21")).isEmpty());
 
         // once the failure is gone they go through like the rest
         streamInstanceFaults.alwaysFailing.clear();
-        await(() -> moved("incoming/0/stuck-1.dcm", "processed/0/stuck-1.dcm")
+        Await.until(() -> moved("incoming/0/stuck-1.dcm", "processed/0/stuck-1.dcm")
                 && moved("incoming/0/stuck-2.dcm", "processed/0/stuck-2.dcm"));
         assertEquals(2, rows(context, TABLE, List.of(SOP + ".20", SOP + ".21")).size());
     }

@@ -1,5 +1,7 @@
 package io.dicombq.reliability;
 
+import io.dicombq.testing.TestDirs;
+import io.dicombq.testing.Await;
 import io.dicombq.row.corpus.DicomWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +35,7 @@ class BadInputMatrixTest {
     @BeforeAll
     static void dropEverything() throws Exception {
         Path root = Path.of("target/it/reliability/bad-input");
-        TestInstances.deleteRecursively(root);
+        TestDirs.deleteRecursively(root);
         bundle = new InProcessBundle(root, 18293, TABLE, Map.of());
         failed = bundle.inbox.resolve(".failed");
         Path inbox = bundle.inbox;

@@ -1,5 +1,7 @@
 package io.dicombq.reliability;
 
+import io.dicombq.testing.TestDirs;
+import io.dicombq.testing.Await;
 import io.dicombq.warehouse.DuckDbWarehouse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,7 @@ class CrashRecoveryTest {
 
     @Test
     void everyInstanceSurvivesAKillDashNine() throws Exception {
-        TestInstances.deleteRecursively(ROOT);
+        TestDirs.deleteRecursively(ROOT);
         Path inbox = ROOT.resolve("inbox");
         Set<String> expected = new HashSet<>();
         for (int i = 0; i < INSTANCES; i++) {

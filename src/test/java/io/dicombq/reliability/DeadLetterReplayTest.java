@@ -1,5 +1,7 @@
 package io.dicombq.reliability;
 
+import io.dicombq.testing.TestDirs;
+import io.dicombq.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +44,7 @@ class DeadLetterReplayTest {
     @BeforeAll
     static void start() throws Exception {
         Path root = Path.of("target/it/reliability/replay");
-        TestInstances.deleteRecursively(root);
+        TestDirs.deleteRecursively(root);
         bundle = new InProcessBundle(root, 18292, A + "," + B + "," + C, Map.of(
                 "dicom.retry.max-redeliveries", "2",
                 "dicom.retry.initial-delay-ms", "20",

@@ -1,5 +1,7 @@
 package io.dicombq.reliability;
 
+import io.dicombq.testing.TestDirs;
+import io.dicombq.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +33,7 @@ class DestinationOutageTest {
     @Test
     void theOtherDestinationGetsEveryRowWhileOneRetriesAndTheRetriesThenDeliver() throws Exception {
         Path root = Path.of("target/it/reliability/outage");
-        TestInstances.deleteRecursively(root);
+        TestDirs.deleteRecursively(root);
         bundle = new InProcessBundle(root, 18291, UP + "," + DOWN, Map.of(
                 // far more files than ingest threads, and a first retry long after the others are done
                 "dicom.inbox.threads", "2",

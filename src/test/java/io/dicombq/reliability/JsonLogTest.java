@@ -1,5 +1,6 @@
 package io.dicombq.reliability;
 
+import io.dicombq.testing.TestDirs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class JsonLogTest {
     @Test
     void logLinesAreCloudLoggingJsonWithLabelsAndTheDeadLetterFields() throws Exception {
         Path dir = Path.of("target/it/reliability/json-log");
-        TestInstances.deleteRecursively(dir);
+        TestDirs.deleteRecursively(dir);
         List<String> lines = run(dir, "json");
         List<JsonNode> entries = new ArrayList<>();
         for (String line : lines) {
@@ -45,7 +46,7 @@ class JsonLogTest {
     @Test
     void withoutLogFormatTheLinesArePlainText() throws Exception {
         Path dir = Path.of("target/it/reliability/plain-log");
-        TestInstances.deleteRecursively(dir);
+        TestDirs.deleteRecursively(dir);
         List<String> lines = run(dir, null);
         String dead = lines.stream().filter(l -> l.contains(" ERROR ")).findFirst().orElseThrow();
         assertTrue(dead.contains("destination=\"bq://p.d.t\""), dead);

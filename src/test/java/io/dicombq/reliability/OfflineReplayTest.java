@@ -1,5 +1,6 @@
 package io.dicombq.reliability;
 
+import io.dicombq.testing.TestDirs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dicombq.row.DicomInstanceReader;
@@ -31,7 +32,7 @@ class OfflineReplayTest {
     @Test
     void replaysIntoTheWarehouseFileWhenNoBundleAnswers() throws Exception {
         Path root = Path.of("target/it/reliability/offline-replay").toAbsolutePath();
-        TestInstances.deleteRecursively(root);
+        TestDirs.deleteRecursively(root);
         Path data = root.resolve("data");
         Path file = root.resolve("one.dcm");
         Files.createDirectories(root);

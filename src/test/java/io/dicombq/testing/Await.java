@@ -1,4 +1,4 @@
-package io.dicombq.reliability;
+package io.dicombq.testing;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -6,11 +6,16 @@ import java.util.concurrent.Callable;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Polls a condition: tests wait for outcomes, never for fixed times. */
-final class Await {
+public final class Await {
     private Await() {
     }
 
-    static void until(String what, Duration limit, Callable<Boolean> condition) throws Exception {
+    /** Waits up to 30 s: the limit only bounds a broken run, it never decides a pass. */
+    public static void until(Callable<Boolean> condition) throws Exception {
+        until("condition", Duration.ofSeconds(30), condition);
+    }
+
+    public static void until(String what, Duration limit, Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
