@@ -14,6 +14,12 @@ import java.io.InputStream;
  */
 final class ByteSource extends InputStream {
 
+    /**
+     * Buffer size: a typical header is 1-4 KiB, and allocating (and zeroing) a large buffer per
+     * instance was the top cost of parsing; larger values stream through it in chunks.
+     */
+    static final int BUFFER_BYTES = 8 * 1024;
+
     private final InputStream in;
     private final byte[] buf;
     private int p;

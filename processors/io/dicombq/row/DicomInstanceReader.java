@@ -59,7 +59,7 @@ public final class DicomInstanceReader {
     }
 
     private ParsedInstance read(InputStream raw, long lengthLimit) throws InvalidDicomException, IOException {
-        ByteSource in = new ByteSource(raw, 64 * 1024);
+        ByteSource in = new ByteSource(raw, ByteSource.BUFFER_BYTES);
         sniff(in.peek(132));
         List<String> warnings = new ArrayList<>();
         List<DicomElement> elements;

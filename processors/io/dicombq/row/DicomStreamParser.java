@@ -104,7 +104,8 @@ final class DicomStreamParser {
         try {
             if (DEFLATED.equals(ts)) {
                 inflater = new Inflater(true); // raw deflate, PS3.5 A.5
-                data = new ByteSource(new InflaterInputStream(src, inflater, 64 * 1024), 64 * 1024);
+                data = new ByteSource(new InflaterInputStream(src, inflater, ByteSource.BUFFER_BYTES),
+                        ByteSource.BUFFER_BYTES);
             }
             data.bigEndian = EXPLICIT_BE.equals(ts);
             explicit = !IMPLICIT_LE.equals(ts);
