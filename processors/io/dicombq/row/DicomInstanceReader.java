@@ -77,6 +77,10 @@ public final class DicomInstanceReader {
         } catch (java.util.zip.ZipException e) {
             throw new InvalidDicomException("malformed DICOM: the deflated data set is corrupt ("
                     + oneLine(e.getMessage()) + ")", e);
+        } catch (RuntimeException e) {
+            // a safety net: the parser checks what it reads, but a hostile input must never escape as a bug
+            throw new InvalidDicomException("malformed DICOM: " + e.getClass().getSimpleName() + " "
+                    + oneLine(e.getMessage()), e);
         }
         String study = uid(elements, STUDY_UID, "StudyInstanceUID (0020,000D)");
         String series = uid(elements, SERIES_UID, "SeriesInstanceUID (0020,000E)");

@@ -36,6 +36,11 @@ final class DicomStreamParser {
     private static final String DEFLATED = "1.2.840.10008.1.2.1.99";
     /** Far beyond anything real (BigQuery keeps 15 levels); protects the stack from hostile nesting. */
     private static final int MAX_NESTING = 128;
+    /**
+     * Elements per instance. Enhanced multi-frame headers reach a few hundred thousand; the cap
+     * keeps a deflate bomb (a small file inflating to millions of tiny elements) from filling memory.
+     */
+    static final int MAX_ELEMENTS = 2_000_000;
     private static final Comparator<DicomElement> BY_TAG = (a, b) -> Integer.compareUnsigned(a.tag(), b.tag());
 
     /** What was read: the elements (file meta included), the syntax of the data set, the pixel data tag. */
@@ -49,13 +54,20 @@ final class DicomStreamParser {
     private int pixelDataTag;
     /** The element being read, for the "truncated" message. */
     private int current = -1;
+    private int count;
+    private final int maxElements;
     /** {@link #current} while a tag is being read. */
     private static final int HEADER = -2;
 
     DicomStreamParser(TagDictionary dictionary, long maxElementBytes, List<String> warnings) {
+        this(dictionary, maxElementBytes, warnings, MAX_ELEMENTS);
+    }
+
+    DicomStreamParser(TagDictionary dictionary, long maxElementBytes, List<String> warnings, int maxElements) {
         this.dictionary = dictionary;
         this.maxElementBytes = maxElementBytes;
         this.warnings = warnings;
+        this.maxElements = maxElements;
     }
 
     Parsed parse(ByteSource src) throws IOException, InvalidDicomException {
@@ -215,6 +227,9 @@ final class DicomStreamParser {
     private DicomElement rest(ByteSource src, int tag, int depth, boolean explicitVr)
             throws IOException, InvalidDicomException {
         current = tag;
+        if (++count > maxElements) {
+            throw new InvalidDicomException("malformed DICOM: more than " + maxElements + " elements");
+        }
         String vr;
         long len;
         if (explicitVr) {

@@ -86,6 +86,59 @@ class DicomInstanceReaderTest {
                 p.row().get("DroppedTags"));
     }
 
+    @Test
+    void corruptedBytesGiveARowOrAReasonNeverAnotherError() throws Exception {
+        java.util.Random random = new java.util.Random(20240131); // fixed seed: the same inputs every run
+        int rejected = 0;
+        int read = 0;
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("src/test/resources/corpus"))) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".dcm")).sorted().toList()) {
+                byte[] orig = Files.readAllBytes(p);
+                if (orig.length > 1 << 20) {
+                    continue;
+                }
+                for (int round = 0; round < 40; round++) {
+                    byte[] b = orig.clone();
+                    for (int k = 0; k < 1 + round % 4; k++) {
+                        int at = 128 + random.nextInt(b.length - 128);
+                        b[at] = (byte) (round % 3 == 0 ? 0xFF : random.nextInt(256));
+                    }
+                    try {
+                        reader.read(new ByteArrayInputStream(b));
+                        read++;
+                    } catch (InvalidDicomException e) {
+                        assertFalse(e.getMessage().contains("Exception"), p + ": " + e.getMessage());
+                        rejected++;
+                    }
+                }
+            }
+        }
+        assertTrue(rejected > 100 && read > 100, rejected + " rejected, " + read + " read");
+    }
+
+    @Test
+    void aDeflateBombOfTinyElementsIsCapped() throws Exception {
+        // 100,000 empty private elements inflate from a few hundred bytes; the cap (here 10,000) stops them
+        java.io.ByteArrayOutputStream deflated = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream out = new java.util.zip.DeflaterOutputStream(deflated,
+                new java.util.zip.Deflater(9, true))) {
+            byte[] empty = {0x09, 0x00, 0x01, 0x10, 'L', 'O', 0, 0};
+            for (int i = 0; i < 100_000; i++) {
+                out.write(empty);
+            }
+        }
+        byte[] whole = DicomWriter.file(List.of(DicomWriter.str(0x00080016, "UI", "1.2"),
+                DicomWriter.str(0x00080018, "UI", "1.2.3")), "1.2.840.10008.1.2.1.99", true);
+        int groupLength = java.nio.ByteBuffer.wrap(whole, 140, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        byte[] meta = Arrays.copyOf(whole, 144 + groupLength); // preamble, DICM, (0002,0000) and the group
+        byte[] file = concat(meta, deflated.toByteArray());
+        assertTrue(file.length < 2_000, "bomb of " + file.length + " bytes");
+        InvalidDicomException e = assertThrows(InvalidDicomException.class, () ->
+                new DicomStreamParser(TagDictionary.standard(), 1 << 20, new java.util.ArrayList<>(), 10_000)
+                        .parse(new ByteSource(new ByteArrayInputStream(file), ByteSource.BUFFER_BYTES)));
+        assertEquals("malformed DICOM: more than 10000 elements", e.getMessage());
+    }
+
     /** {@code size} zero bytes that cost nothing to serve (the buffer is left as it is). */
     static InputStream zeros(long size) {
         long[] served = {0};
