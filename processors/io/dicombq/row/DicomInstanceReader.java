@@ -1,12 +1,6 @@
 package io.dicombq.row;
 
-import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.AttributeTag;
-import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import io.dicombq.InvalidDicomException;
-import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +11,10 @@ import java.util.List;
 
 /**
  * Reads one DICOM instance (Part 10 file, or a bare data set without file meta header) and maps
- * it to a {@link ParsedInstance}. PixelMed parses every transfer syntax (explicit/implicit VR
- * little endian, explicit VR big endian, deflated, encapsulated); reading stops at the pixel data,
- * which is never loaded. Anything that is not a readable instance gives an
+ * it to a {@link ParsedInstance}. {@link DicomStreamParser} reads every transfer syntax
+ * (explicit/implicit VR little endian, explicit VR big endian, deflated, encapsulated); reading
+ * stops at the pixel data, which is never loaded, and values that will be dropped anyway (binary
+ * VRs, 1 MiB or more) are read through without being held. Anything that is not a readable instance gives an
  * {@link InvalidDicomException} with a one-line reason.
  *
  * <p>Thread-safe: keep one and share it.
@@ -64,43 +59,28 @@ public final class DicomInstanceReader {
     }
 
     private ParsedInstance read(InputStream raw, long lengthLimit) throws InvalidDicomException, IOException {
-        BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
-        sniff(in);
+        ByteSource in = new ByteSource(raw, ByteSource.BUFFER_BYTES);
+        sniff(in.peek(132));
         List<String> warnings = new ArrayList<>();
         List<DicomElement> elements;
         try {
-            PixelDataStop stop = new PixelDataStop();
-            GuardedAttributeList list = new GuardedAttributeList(lengthLimit);
-            stop.top = list;
-            String transferSyntax;
-            try (DicomInputStream din = new DicomInputStream(in)) {
-                list.read(din, stop);
-                transferSyntax = din.getTransferSyntaxToReadDataSet() == null ? null
-                        : din.getTransferSyntaxToReadDataSet().getUID();
-            }
-            elements = new PixelMedElements(dictionary, warnings).convert(list);
-            if (transferSyntax != null && find(elements, RowMapper.TRANSFER_SYNTAX_UID) == null) {
+            DicomStreamParser.Parsed parsed = new DicomStreamParser(dictionary, lengthLimit, warnings).parse(in);
+            elements = parsed.elements();
+            if (parsed.transferSyntax() != null && find(elements, RowMapper.TRANSFER_SYNTAX_UID) == null) {
                 // no file meta header: record the syntax the data set was actually read with
                 elements.add(0, DicomElement.text(RowMapper.TRANSFER_SYNTAX_UID, "UI",
-                        transferSyntax.getBytes(StandardCharsets.US_ASCII)));
+                        parsed.transferSyntax().getBytes(StandardCharsets.US_ASCII)));
             }
-            if (stop.pixelData != 0) {
-                elements.add(DicomElement.binary(stop.pixelData, "OB", 0));
+            if (parsed.pixelDataTag() != 0) {
+                elements.add(DicomElement.binary(parsed.pixelDataTag(), "OB", 0));
             }
-        } catch (EOFException e) {
-            throw new InvalidDicomException("truncated DICOM: the input ends inside an element");
-        } catch (DicomException e) {
-            throw new InvalidDicomException("malformed DICOM: " + oneLine(e.getMessage()), e);
-        } catch (OutOfMemoryError e) {
-            throw new InvalidDicomException("malformed DICOM: an element length is too large to read");
+        } catch (java.util.zip.ZipException e) {
+            throw new InvalidDicomException("malformed DICOM: the deflated data set is corrupt ("
+                    + oneLine(e.getMessage()) + ")", e);
         } catch (RuntimeException e) {
+            // a safety net: the parser checks what it reads, but a hostile input must never escape as a bug
             throw new InvalidDicomException("malformed DICOM: " + e.getClass().getSimpleName() + " "
                     + oneLine(e.getMessage()), e);
-        } catch (IOException e) {
-            if (isParseFailure(e)) {
-                throw new InvalidDicomException("malformed DICOM: " + oneLine(e.getMessage()), e);
-            }
-            throw e;
         }
         String study = uid(elements, STUDY_UID, "StudyInstanceUID (0020,000D)");
         String series = uid(elements, SERIES_UID, "SeriesInstanceUID (0020,000E)");
@@ -112,17 +92,8 @@ public final class DicomInstanceReader {
         return new ParsedInstance(study, series, sop, sopClass, result.row(), warnings);
     }
 
-    /** Deflate and zip errors from inside PixelMed arrive as plain IOExceptions. */
-    private static boolean isParseFailure(IOException e) {
-        return e instanceof java.util.zip.ZipException || e.getCause() instanceof java.util.zip.DataFormatException
-                || String.valueOf(e.getMessage()).contains("DICM");
-    }
-
-    /** Rejects what is plainly not DICOM before PixelMed guesses at it. */
-    private static void sniff(BufferedInputStream in) throws IOException, InvalidDicomException {
-        in.mark(256);
-        byte[] head = in.readNBytes(132);
-        in.reset();
+    /** Rejects what is plainly not DICOM before the parser guesses at it. */
+    private static void sniff(byte[] head) throws InvalidDicomException {
         if (head.length == 0) {
             throw new InvalidDicomException("not DICOM: the input is empty");
         }
@@ -184,41 +155,5 @@ public final class DicomInstanceReader {
         }
         String t = s.replace('\n', ' ').replace('\r', ' ').trim();
         return t.length() > 300 ? t.substring(0, 300) + "..." : t;
-    }
-
-    /** Stops PixelMed at the top-level pixel data so it is never read into memory. */
-    private static final class PixelDataStop implements AttributeList.ReadTerminationStrategy {
-        AttributeList top;
-        int pixelData;
-
-        @Override
-        public boolean terminate(AttributeList list, AttributeTag tag, long byteOffset) {
-            if (list == top && tag.getGroup() == 0x7FE0
-                    && (tag.getElement() == 0x0010 || tag.getElement() == 0x0008 || tag.getElement() == 0x0009)) {
-                pixelData = 0x7FE00000 | tag.getElement();
-                return true;
-            }
-            return false;
-        }
-    }
-
-    /** Refuses value lengths the input cannot hold before PixelMed allocates an array for them. */
-    private static final class GuardedAttributeList extends AttributeList {
-        private final long limit;
-
-        GuardedAttributeList(long limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        protected void checkSanityOfValueLength(long vl, byte[] vr, AttributeTag tag, boolean encapsulated)
-                throws DicomException {
-            super.checkSanityOfValueLength(vl, vr, tag, encapsulated);
-            if (vl != 0xFFFFFFFFL && vl > limit) {
-                throw new DicomException("value length " + vl + " of " + DicomElement.tagName(
-                        (tag.getGroup() << 16) | tag.getElement()) + " is larger than the input allows ("
-                        + limit + " bytes)");
-            }
-        }
     }
 }

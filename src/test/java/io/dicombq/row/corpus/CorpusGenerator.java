@@ -174,6 +174,15 @@ public final class CorpusGenerator {
                 raw(0x00100010, "PN", pad(cat(a("Hong^Gildong="), esc("$)C", "\u6d2a", kr), a("^"),
                         esc("$)C", "\u5409\u6d1e", kr), a("="), esc("$)C", "\ud64d", kr), a("^"),
                         esc("$)C", "\uae38\ub3d9", kr)), "PN"))), EXPLICIT_LE, true));
+        // ST, LT and UT go through the same ISO 2022 decoding as the short string VRs; an unknown
+        // escape sequence in an LT is kept (as ISO-8859-1) with a warning
+        c.put("cs-iso2022-text-vrs", file(ds("31", str(0x00080005, "CS", "\\ISO 2022 IR 87"),
+                raw(0x00080081, "ST", pad(cat(a("Tokyo "), "\u5c71\u7530".getBytes(jp), a(" 1-2")), "ST")),
+                raw(0x00104000, "LT", pad(cat(a("odd "), a("\u001b$)Z"), a("x")), "LT")),
+                raw(0x00204000, "LT", pad(cat("\u592a\u90ce".getBytes(jp), a("\\not split\r\n"),
+                        "\u3084\u307e\u3060".getBytes(jp)), "LT")),
+                raw(0x0040A160, "UT", pad(cat(a("Report: "), "\u65e5\u672c".getBytes(jp), a(".")), "UT"))),
+                EXPLICIT_LE, true));
         Charset gb2312 = Charset.forName("GB2312");
         c.put("cs-iso2022-ir58", file(ds("25", str(0x00080005, "CS", "\\ISO 2022 IR 58"),
                 raw(0x00100010, "PN", pad(cat(a("Zhang^XiaoDong="), esc("$)A", "\u5f20", gb2312), a("^"),
