@@ -76,8 +76,14 @@ final class DicomStreamParser {
         } catch (EOFException e) {
             throw new InvalidDicomException("truncated DICOM: the input ends inside "
                     + (current == HEADER ? "an element's tag" : current == -1 ? "the file meta header"
-                    : DicomElement.tagName(current)));
+                    : DicomElement.tagName(current) + keywordOf(current)));
         }
+    }
+
+    /** " (Keyword)" for a dictionary tag, so a reason names what a person would recognise. */
+    private String keywordOf(int tag) {
+        TagDictionary.Entry entry = dictionary.lookup(tag);
+        return entry == null || entry.keyword() == null ? "" : " (" + entry.keyword() + ")";
     }
 
     private Parsed parseChecked(ByteSource src) throws IOException, InvalidDicomException {

@@ -82,7 +82,7 @@ class BadInputMatrixTest {
     @Test
     void truncated() throws Exception {
         // cut inside its last element, the SeriesInstanceUID
-        assertRejected("bad/truncated.dcm", "SeriesInstanceUID");
+        assertRejected("bad/truncated.dcm", "truncated DICOM: the input ends inside Tag_0020000E (SeriesInstanceUID)");
     }
 
     @Test

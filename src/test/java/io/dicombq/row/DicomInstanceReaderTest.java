@@ -44,7 +44,7 @@ class DicomInstanceReaderTest {
         byte[] g = good();
         assertEquals(512L, reader.read(new ByteArrayInputStream(g)).row().get("Columns"));
         for (int cut = 1; cut < 10; cut++) {
-            assertEquals("truncated DICOM: the input ends inside " + (cut <= 6 ? "Tag_00280011" : "an element's tag"),
+            assertEquals("truncated DICOM: the input ends inside " + (cut <= 6 ? "Tag_00280011 (Columns)" : "an element's tag"),
                     reason(Arrays.copyOf(g, g.length - cut)), "cut " + cut);
         }
         // no cut of a deflated, an implicit VR or a deeply nested file is accepted; a cut that falls
