@@ -215,7 +215,7 @@ public final class Bench {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI uri = URI.create("http://localhost:" + bundle.port
                     + "/v1/projects/local/locations/local/datasets/local/dicomStores/local/dicomWeb/studies");
-            List<Path> files = corpus.subList(0, Math.min(files.size(), 3000));
+            List<Path> files = corpus.subList(0, Math.min(corpus.size(), 3000));
             ConcurrentLinkedQueue<Path> todo = new ConcurrentLinkedQueue<>(files);
             AtomicInteger failed = new AtomicInteger();
             ExecutorService clients = Executors.newFixedThreadPool(8);
