@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The benchmark, one command: builds the bundle if needed, makes a corpus, runs the bundle as a
+# separate JVM and measures it from outside; prints a table of medians.
+#   bench/run.sh            full run: 6,000 instances, every figure 3 times (about 10 minutes)
+#   bench/run.sh --quick    2,000 instances, each figure once (about 2 minutes)
+#   bench/run.sh --only a,b,pydicom   just some figures (a b c d f g pydicom; e comes with b and c)
+# Not part of `make test`. Work files go to $BENCH_WORK (default: a temp dir, removed afterwards).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+if [ ! -f target/dicom-bq.jar ] || [ ! -d target/test-classes/io/dicombq/bigquery ] \
+   || [ -n "$(find processors routes application.properties pom.xml -newer target/dicom-bq.jar 2>/dev/null | head -1)" ]; then
+  echo "[bench] building the bundle (mvn package -DskipTests)"
+  mvn -q -B -o package -DskipTests 2>/dev/null || mvn -q -B package -DskipTests
+fi
+
+# the comparison: a pydicom script, as a user would write it (Debian's package: PyPI is not needed)
+if ! /usr/bin/python3 -c 'import pydicom' 2>/dev/null; then
+  echo "[bench] installing python3-pydicom"
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pydicom) >/dev/null
+  else
+    sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pydicom' >/dev/null
+  fi
+fi
+
+work=${BENCH_WORK:-$(mktemp -d /tmp/dicom-bq-bench.XXXXXX)}
+mkdir -p "$work/templates"
+[ -z "${BENCH_WORK:-}" ] && trap 'rm -rf "$work"' EXIT
+
+# the template instances: dcmtk dumps in bench/templates, Latin-1 ones converted first
+for dump in bench/templates/*.dump; do
+  name=$(basename "$dump" .dump)
+  src="$dump"
+  if grep -q 'ISO_IR 100' "$dump"; then
+    src="$work/templates/$name.latin1"; iconv -f UTF-8 -t ISO-8859-1 "$dump" > "$src"
+  fi
+  dump2dcm +te "$src" "$work/templates/$name.dcm"
+done
+
+cp="target/dicom-bq.jar:target/lib/*:target/test-classes"
+mkdir -p target/bench-classes
+javac -nowarn -d target/bench-classes -cp "$cp" bench/src/io/dicombq/bench/*.java
+echo "[bench] machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GB RAM; $(java -version 2>&1 | head -1)"
+# the bench's JVM uses the bundle's classes (parser, BigQuery client), whose INFO log lines are left out
+java -Xmx2g -Dbench.dir="$root/bench" -cp "target/bench-classes:$cp" io.dicombq.bench.Bench \
+  "$work" "$root/target/dicom-bq.jar" "$work/templates" "$@" 2>&1 | grep --line-buffered -v '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]* INFO '
+exit "${PIPESTATUS[0]}"

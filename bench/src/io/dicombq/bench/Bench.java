@@ -1,0 +1,602 @@
+package io.dicombq.bench;
+
+import io.dicombq.row.DicomInstanceReader;
+
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The benchmark: makes a corpus, then measures the bundle from outside, the way a user runs it.
+ * Each figure is measured {@code runs} times; the table shows the median and every run.
+ * Usage: Bench WORKDIR JAR TEMPLATES [--quick] [--only a,b,c,...]
+ */
+public final class Bench {
+    private final Path work;
+    private final Path jar;
+    private final boolean quick;
+    private final int runs;
+    private final int corpusSize;
+    private final Set<String> only;
+    private final Map<String, List<Double>> results = new LinkedHashMap<>();
+    private final Map<String, String> notes = new LinkedHashMap<>();
+    private List<Path> corpus;
+    /** Other UIDs, same mix: run through each bundle before it is timed, as a running service is warm. */
+    private List<Path> warmup;
+    private int nextPort = 18080;
+
+    Bench(Path work, Path jar, boolean quick, Set<String> only) {
+        this.work = work;
+        this.jar = jar;
+        this.quick = quick;
+        this.runs = quick ? 1 : 3;
+        this.corpusSize = quick ? 2000 : 6000;
+        this.only = only;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = false;
+        Set<String> only = new HashSet<>(List.of("a", "b", "c", "d", "e", "f", "g", "pydicom"));
+        for (int i = 3; i < args.length; i++) {
+            if (args[i].equals("--quick")) {
+                quick = true;
+            } else if (args[i].equals("--only")) {
+                only = new HashSet<>(List.of(args[++i].split(",")));
+            }
+        }
+        Bench b = new Bench(Path.of(args[0]), Path.of(args[1]), quick, only);
+        b.run(new CorpusMaker(Path.of(args[2]), System.currentTimeMillis()));
+    }
+
+    void run(CorpusMaker maker) throws Exception {
+        long t0 = System.nanoTime();
+        corpus = maker.make(work.resolve("corpus"), corpusSize);
+        warmup = new CorpusMaker(maker, 999).make(work.resolve("warmup"), quick ? 600 : 2500);
+        long bytes = 0;
+        for (Path p : corpus) {
+            bytes += Files.size(p);
+        }
+        log("load average at the start: %s", loadAverage());
+        log("corpus: %d instances (CT 50%%, MR 30%%, SR 10%%, RT 10%%), %d MB, in %.1f s",
+                corpus.size(), bytes >> 20, (System.nanoTime() - t0) / 1e9);
+        for (int r = 0; r < runs; r++) {
+            log("--- run %d of %d", r + 1, runs);
+            if (only.contains("a")) {
+                record("(a) parse+map, one JVM, inst/s", parseAndMap());
+            }
+            if (only.contains("pydicom")) {
+                record("pydicom headers->JSON, inst/s", pydicom());
+            }
+            if (only.contains("b")) {
+                dropFolder();
+            }
+            if (only.contains("c")) {
+                stow();
+            }
+        }
+        if (only.contains("d")) {
+            for (int r = 0; r < runs; r++) {
+                latency();
+            }
+        }
+        if (only.contains("f")) {
+            multiFrame(maker);
+        }
+        if (only.contains("g")) {
+            for (int r = 0; r < runs; r++) {
+                bigQuery();
+            }
+        }
+        log("load average at the end: %s (other processes share these cores)", loadAverage());
+        printTable();
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    // ---------------------------------------------------------------- (a) parse and map
+
+    /** Every corpus file read and mapped to its row, on all cores; one warm-up pass first. */
+    double parseAndMap() throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            // warm-up: the JIT keeps compiling for several thousand instances (as it does in a running bundle)
+            parsePass(pool, threads, warmup);
+            parsePass(pool, threads, corpus);
+            long t = System.nanoTime();
+            parsePass(pool, threads, corpus);
+            double rate = corpus.size() / ((System.nanoTime() - t) / 1e9);
+            log("(a) parse+map: %.0f inst/s on %d threads", rate, threads);
+            return rate;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static void parsePass(ExecutorService pool, int threads, List<Path> files) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            fs.add(pool.submit(() -> {
+                DicomInstanceReader reader = new DicomInstanceReader();
+                for (int k; (k = next.getAndIncrement()) < files.size(); ) {
+                    if (reader.read(files.get(k)).row().values().isEmpty()) {
+                        throw new IllegalStateException("empty row");
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) {
+            f.get();
+        }
+    }
+
+    // ---------------------------------------------------------------- pydicom, the user-written alternative
+
+    double pydicom() throws Exception {
+        Path out = work.resolve("pydicom-out.ndjson");
+        Path script = Path.of(System.getProperty("bench.dir", "bench"), "pydicom_headers.py");
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), work.resolve("corpus").toString(),
+                out.toString()).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("pydicom script failed: " + text);
+        }
+        String[] parts = text.split("\\s+");
+        double rate = Double.parseDouble(parts[parts.length - 1]);
+        log("pydicom: %.0f inst/s (one process, dcmread(stop_before_pixels) + to_json_dict)", rate);
+        return rate;
+    }
+
+    // ---------------------------------------------------------------- (b) drop folder
+
+    void dropFolder() throws Exception {
+        try (Bundle bundle = start("drop", "1g", Map.of())) {
+            // copied next to the inbox first (same file system), then moved in all at once with a
+            // fresh mtime, as a just-written file has: the timer measures the bundle, not the copier
+            Path staging = bundle.dir.resolve("staging");
+            Files.createDirectories(staging);
+            long c = System.nanoTime();
+            for (Path f : corpus) {
+                Files.copy(f, staging.resolve(f.getFileName()));
+            }
+            double copySecs = (System.nanoTime() - c) / 1e9;
+            long t = System.nanoTime();
+            java.nio.file.attribute.FileTime now = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis());
+            for (Path f : corpus) {
+                Path s = staging.resolve(f.getFileName());
+                Files.setLastModifiedTime(s, now);
+                Files.move(s, bundle.inbox().resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            }
+            double moved = (System.nanoTime() - t) / 1e9;
+            awaitCount(bundle, corpus.size(), Duration.ofMinutes(5));
+            double secs = (System.nanoTime() - t) / 1e9;
+            double rate = corpus.size() / secs;
+            log("(b) drop folder -> view: %d in %.2f s = %.0f inst/s (moving in took %.2f s; copying them next to "
+                    + "the inbox beforehand, untimed, %.0f files/s), peak RSS %d MB",
+                    corpus.size(), secs, rate, moved, corpus.size() / copySecs, bundle.peakRssMb());
+            record("(b) drop folder -> view, inst/s", rate);
+            record("(e) peak RSS, drop folder run, MB", bundle.peakRssMb());
+        }
+    }
+
+    // ---------------------------------------------------------------- (c) STOW-RS
+
+    void stow() throws Exception {
+        try (Bundle bundle = start("stow", "1g", Map.of())) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            URI uri = URI.create("http://localhost:" + bundle.port
+                    + "/v1/projects/local/locations/local/datasets/local/dicomStores/local/dicomWeb/studies");
+            List<Path> files = corpus.subList(0, Math.min(corpus.size(), 3000));
+            ConcurrentLinkedQueue<Path> todo = new ConcurrentLinkedQueue<>(files);
+            AtomicInteger failed = new AtomicInteger();
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            long t = System.nanoTime();
+            List<Future<?>> fs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                fs.add(clients.submit(() -> {
+                    for (Path f; (f = todo.poll()) != null; ) {
+                        HttpResponse<Void> r = http.send(stowRequest(uri, f), HttpResponse.BodyHandlers.discarding());
+                        if (r.statusCode() != 200) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+            clients.shutdown();
+            // a 200 comes after the row is in every destination: the view already shows them
+            awaitCount(bundle, files.size(), Duration.ofMinutes(2));
+            double secs = (System.nanoTime() - t) / 1e9;
+            double rate = files.size() / secs;
+            log("(c) STOW-RS, 8 clients -> view: %d in %.2f s = %.0f inst/s, %d failed, peak RSS %d MB",
+                    files.size(), secs, rate, failed.get(), bundle.peakRssMb());
+            record("(c) STOW-RS 8 clients -> view, inst/s", rate);
+            record("(e) peak RSS, STOW-RS run, MB", bundle.peakRssMb());
+        }
+    }
+
+    static final String BOUNDARY = "bench-boundary-7d2f";
+
+    static HttpRequest stowRequest(URI uri, Path f) throws Exception {
+        byte[] head = ("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        long length = head.length + Files.size(f) + tail.length;
+        Supplier<InputStream> body = () -> {
+            try {
+                return new SequenceInputStream(Collections.enumeration(List.of(
+                        new java.io.ByteArrayInputStream(head), Files.newInputStream(f),
+                        new java.io.ByteArrayInputStream(tail))));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        return HttpRequest.newBuilder(uri)
+                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + BOUNDARY)
+                .header("Accept", "application/dicom+json")
+                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), length))
+                .timeout(Duration.ofMinutes(10))
+                .build();
+    }
+
+    // ---------------------------------------------------------------- (d) latency at 200/s
+
+    void latency() throws Exception {
+        int seconds = quick ? 10 : 20;
+        int n = Math.min(corpus.size(), 200 * seconds);
+        try (Bundle bundle = start("latency", "1g", Map.of())) {
+            Map<String, Long> dropped = new ConcurrentHashMap<>();
+            Map<String, Long> seen = new ConcurrentHashMap<>();
+            Map<String, String> sopOf = sopUids(n);
+            Thread poller = new Thread(() -> pollView(bundle, seen, new HashSet<>(sopOf.values())));
+            poller.start();
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                long due = start + i * 5_000_000L; // 200 per second
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                Path f = corpus.get(i);
+                Path tmp = bundle.dir.resolve("incoming-" + f.getFileName());
+                // written, then renamed in: the file's drop time is when it is complete in the inbox
+                Files.copy(f, bundle.inbox().resolve(f.getFileName()));
+                dropped.put(sopOf.get(f.getFileName().toString()), System.nanoTime());
+            }
+            double dropSecs = (System.nanoTime() - start) / 1e9;
+            poller.join(TimeUnit120());
+            List<Double> lat = new ArrayList<>();
+            for (var e : dropped.entrySet()) {
+                Long s = seen.get(e.getKey());
+                lat.add(s == null ? Double.POSITIVE_INFINITY : (s - e.getValue()) / 1e6);
+            }
+            Collections.sort(lat);
+            double p50 = lat.get(lat.size() / 2);
+            double p99 = lat.get((int) Math.ceil(lat.size() * 0.99) - 1);
+            log("(d) %d files at 200/s (took %.1f s to drop): latency p50 %.0f ms, p99 %.0f ms, max %.0f ms",
+                    n, dropSecs, p50, p99, lat.get(lat.size() - 1));
+            record("(d) latency at 200/s, p50 ms", p50);
+            record("(d) latency at 200/s, p99 ms", p99);
+        }
+    }
+
+    private static long TimeUnit120() {
+        return 120_000;
+    }
+
+    private Map<String, String> sopUids(int n) throws Exception {
+        Map<String, String> m = new HashMap<>();
+        DicomInstanceReader reader = new DicomInstanceReader();
+        for (int i = 0; i < n; i++) {
+            m.put(corpus.get(i).getFileName().toString(), reader.read(corpus.get(i)).sopInstanceUid());
+        }
+        return m;
+    }
+
+    /** Every 10 ms: which instances does the view show now? Stamps each the first time it is seen. */
+    private static void pollView(Bundle bundle, Map<String, Long> seen, Set<String> expected) {
+        int n = expected.size();
+        long end = System.nanoTime() + 120_000_000_000L;
+        String cursor = "1970-01-01 00:00:00";
+        while (seen.size() < n && System.nanoTime() < end) {
+            try {
+                List<String> lines = bundle.sql("SELECT SOPInstanceUID AS s, CAST(LastUpdated AS VARCHAR) AS t "
+                        + "FROM local.dicom.instances_view WHERE LastUpdated > TIMESTAMP '" + cursor + "' - INTERVAL 5 SECOND");
+                long now = System.nanoTime();
+                String max = cursor;
+                for (String l : lines) {
+                    String s = field(l, "s");
+                    String t = field(l, "t");
+                    if (expected.contains(s)) {
+                        seen.putIfAbsent(s, now);
+                    }
+                    if (t.compareTo(max) > 0) {
+                        max = t;
+                    }
+                }
+                cursor = max.length() > 19 ? max.substring(0, 19) : max;
+                Thread.sleep(10);
+            } catch (Exception e) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static String field(String jsonLine, String name) {
+        int i = jsonLine.indexOf("\"" + name + "\":\"");
+        int from = i + name.length() + 4;
+        return jsonLine.substring(from, jsonLine.indexOf('"', from));
+    }
+
+    // ---------------------------------------------------------------- (f) 1 GB multi-frame, 256 MB heap
+
+    void multiFrame(CorpusMaker maker) throws Exception {
+        int frames = quick ? 2048 : 8192; // 8192 x 128 KiB = 1 GiB
+        Path big = maker.makeMultiFrame(work.resolve("multiframe.dcm"), frames);
+        long mb = Files.size(big) >> 20;
+        for (String path : List.of("drop", "stow")) {
+            try (Bundle bundle = start("multiframe-" + path, "256m", Map.of(), false)) {
+                HeapSampler heap = new HeapSampler(bundle);
+                heap.start();
+                long t = System.nanoTime();
+                String outcome;
+                if (path.equals("drop")) {
+                    Files.copy(big, bundle.inbox().resolve("multiframe.dcm"), StandardCopyOption.REPLACE_EXISTING);
+                    outcome = awaitCount(bundle, 1, Duration.ofMinutes(3)) ? "row visible" : "NO ROW";
+                } else {
+                    try {
+                        HttpRequest req = HttpRequest.newBuilder(stowRequest(URI.create("http://localhost:" + bundle.port
+                                + "/v1/projects/local/locations/local/datasets/local/dicomStores/local/dicomWeb/studies"),
+                                big), (n, v) -> true).timeout(Duration.ofMinutes(2)).build();
+                        HttpResponse<String> r = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+                        outcome = "HTTP " + r.statusCode() + (bundle.viewCount() == 1 ? ", row visible" : ", NO ROW");
+                    } catch (Exception e) {
+                        outcome = "no answer (" + e + ")";
+                    }
+                    if (Files.readString(bundle.dir.resolve("bundle.log")).contains("OutOfMemoryError")) {
+                        outcome += ", bundle ran out of heap (OutOfMemoryError in bundle.log)";
+                    }
+                }
+                double secs = (System.nanoTime() - t) / 1e9;
+                heap.stop();
+                boolean pass = outcome.contains("row visible") && !outcome.contains("HTTP 4") && !outcome.contains("HTTP 5")
+                        && !outcome.contains("OutOfMemoryError") && bundle.alive();
+                String line = String.format("%s: %s in %.1f s; heap used (MB) before %d, max during %d, after %d; %s",
+                        mb + " MB via " + path, outcome, secs, heap.before, heap.max, heap.last, pass ? "PASS" : "FAIL");
+                log("(f) %s", line);
+                notes.put("(f) " + mb + " MB multi-frame via " + path + ", -Xmx256m", line);
+                record("(f) " + path + ": max heap used during, MB", heap.max);
+            }
+        }
+    }
+
+    /** Samples the bundle's used heap every 250 ms. */
+    static final class HeapSampler {
+        private final Bundle bundle;
+        private volatile boolean running = true;
+        volatile long before;
+        volatile long max;
+        volatile long last;
+        private Thread thread;
+
+        HeapSampler(Bundle bundle) {
+            this.bundle = bundle;
+        }
+
+        void start() {
+            before = bundle.heapUsedMb();
+            thread = new Thread(() -> {
+                while (running) {
+                    long h = bundle.heapUsedMb();
+                    last = h;
+                    max = Math.max(max, h);
+                    try {
+                        Thread.sleep(250);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+            last = bundle.heapUsedMb();
+        }
+    }
+
+    // ---------------------------------------------------------------- (g) BigQuery (fake server)
+
+    /**
+     * The warehouse class the bundle delivers BigQuery rows through (io.dicombq.warehouse.
+     * BigQueryWarehouse: the real google-cloud-bigquery client, tabledata.insertAll), in this JVM,
+     * against the project's fake BigQuery server over loopback HTTP. The bundle's own
+     * {@code dicom.warehouse=bigquery} wiring is not in main yet, so this measures the delivery
+     * path itself: batches of 500 rows (the group commit's maximum) from one thread, as one
+     * destination's batch writer sends them.
+     */
+    void bigQuery() throws Exception {
+        int n = corpus.size();
+        List<io.dicombq.row.MetadataRow> rows = new ArrayList<>(n);
+        DicomInstanceReader reader = new DicomInstanceReader();
+        java.time.Instant now = java.time.Instant.now();
+        for (Path f : corpus.subList(0, n)) {
+            rows.add(io.dicombq.row.ServiceColumns.apply(reader.read(f).row(), io.dicombq.row.ServiceColumns.INSERT,
+                    now, Files.size(f), "STANDARD"));
+        }
+        try (FakeBigQuery fake = new FakeBigQuery()) {
+            io.dicombq.bigquery.BigQueryClients clients = new io.dicombq.bigquery.BigQueryClients(fake.url(), null);
+            io.dicombq.warehouse.BigQueryWarehouse bq = new io.dicombq.warehouse.BigQueryWarehouse(clients);
+            io.dicombq.warehouse.TableRef table = io.dicombq.warehouse.TableRef.parse("bq://local.dicom.instances");
+            bq.prepare(table);
+            List<io.dicombq.row.MetadataRow> warm = new ArrayList<>();
+            for (Path f : warmup) { // other UIDs (insertIds): the columns get added, the client warms up
+                warm.add(io.dicombq.row.ServiceColumns.apply(reader.read(f).row(), io.dicombq.row.ServiceColumns.INSERT,
+                        now, Files.size(f), "STANDARD"));
+            }
+            for (int i = 0; i < warm.size(); i += 500) {
+                bq.insert(table, warm.subList(i, Math.min(warm.size(), i + 500)));
+            }
+            fake.baseline = fake.rows();
+            long t = System.nanoTime();
+            for (int i = 0; i < n; i += 500) {
+                bq.insert(table, rows.subList(i, Math.min(n, i + 500)));
+            }
+            double secs = (System.nanoTime() - t) / 1e9;
+            if (fake.rows() != n) {
+                throw new IllegalStateException("fake BigQuery holds " + fake.rows() + " rows, expected " + n);
+            }
+            double rate = n / secs;
+            log("(g) BigQuery delivery (BigQueryWarehouse.insert -> fake server, insertAll of 500): %d rows in %.2f s = %.0f rows/s",
+                    n, secs, rate);
+            record("(g) BigQuery insertAll (fake), rows/s", rate);
+            bq.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Bundle start(String name, String heap, Map<String, String> env) throws Exception {
+        return start(name, heap, env, true);
+    }
+
+    /**
+     * The warm-up set through the drop folder, then a few hundred through STOW-RS, so that the
+     * JIT has compiled the paths being timed; the figures describe a running service, not a cold start.
+     */
+    private void warmUp(Bundle b) throws Exception {
+        int viaFolder = warmup.size() * 2 / 3;
+        for (Path f : warmup.subList(0, viaFolder)) {
+            Files.copy(f, b.inbox().resolve(f.getFileName()));
+        }
+        awaitCount(b, viaFolder, Duration.ofMinutes(3));
+        URI uri = URI.create("http://localhost:" + b.port
+                + "/v1/projects/local/locations/local/datasets/local/dicomStores/local/dicomWeb/studies");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (Path f : warmup.subList(viaFolder, warmup.size())) {
+            http.send(stowRequest(uri, f), HttpResponse.BodyHandlers.discarding());
+        }
+        awaitCount(b, warmup.size(), Duration.ofMinutes(3));
+        b.baseline = warmup.size();
+    }
+
+    private Bundle start(String name, String heap, Map<String, String> env, boolean warm) throws Exception {
+        Path dir = work.resolve("bundle-" + name);
+        Bundle.deleteTree(dir);
+        Bundle b = new Bundle(jar, dir, nextPort++, heap, env);
+        try {
+            b.awaitReady(Duration.ofSeconds(90));
+            if (warm) {
+                warmUp(b);
+            }
+        } catch (Exception e) {
+            b.close();
+            throw e;
+        }
+        return b;
+    }
+
+    private static boolean awaitCount(Bundle bundle, long n, Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (bundle.viewCount() >= n) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("view shows " + bundle.viewCount() + " of " + n + " after " + timeout
+                + "; see " + bundle.dir.resolve("bundle.log"));
+    }
+
+    private void record(String key, double value) {
+        results.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+
+    static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        Collections.sort(s);
+        int m = s.size() / 2;
+        return s.size() % 2 == 1 ? s.get(m) : (s.get(m - 1) + s.get(m)) / 2;
+    }
+
+    private void printTable() {
+        System.out.println();
+        System.out.printf("%-42s %12s   %s%n", "measure", "median", "runs");
+        for (var e : results.entrySet()) {
+            StringBuilder runsText = new StringBuilder();
+            for (double d : e.getValue()) {
+                runsText.append(String.format("%.0f ", d));
+            }
+            System.out.printf("%-42s %12.0f   %s%n", e.getKey(), median(e.getValue()), runsText.toString().trim());
+        }
+        ratio("(b) / (a)", "(b) drop folder -> view, inst/s", "(a) parse+map, one JVM, inst/s");
+        ratio("(a) / pydicom", "(a) parse+map, one JVM, inst/s", "pydicom headers->JSON, inst/s");
+        ratio("(b) / pydicom", "(b) drop folder -> view, inst/s", "pydicom headers->JSON, inst/s");
+        ratio("(c) / pydicom", "(c) STOW-RS 8 clients -> view, inst/s", "pydicom headers->JSON, inst/s");
+        for (var e : notes.entrySet()) {
+            System.out.printf("%s%n    %s%n", e.getKey(), e.getValue());
+        }
+    }
+
+    private void ratio(String name, String top, String bottom) {
+        List<Double> t = results.get(top);
+        List<Double> b = results.get(bottom);
+        if (t == null || b == null) {
+            return;
+        }
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < Math.min(t.size(), b.size()); i++) {
+            r.add(t.get(i) / b.get(i));
+        }
+        StringBuilder runsText = new StringBuilder();
+        for (double d : r) {
+            runsText.append(String.format("%.2f ", d));
+        }
+        System.out.printf("%-42s %12.2f   %s (same run, side by side)%n", "ratio " + name, median(r), runsText.toString().trim());
+    }
+
+    static void log(String fmt, Object... args) {
+        System.out.printf("[bench] " + fmt + "%n", args);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,148 @@
+package io.dicombq.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bundle under test, as a user runs it: {@code java -jar target/dicom-bq.jar} in its own
+ * working directory, measured from outside (drop folder, HTTP, the loopback SQL endpoint).
+ */
+final class Bundle implements AutoCloseable {
+    final Path dir;
+    final int port;
+    private final Process process;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private int sqlPort;
+    /** Rows the view held before the timed part (the warm-up): viewCount() counts from there. */
+    long baseline;
+
+    Bundle(Path jar, Path dir, int port, String heap, Map<String, String> env) throws IOException {
+        this.dir = dir;
+        this.port = port;
+        Files.createDirectories(dir.resolve("inbox"));
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx" + heap, "-Xms" + heap));
+        String extra = System.getenv("BENCH_BUNDLE_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("bundle.log").toFile());
+        pb.environment().put("DICOM_HTTP_PORT", String.valueOf(port));
+        pb.environment().putAll(env);
+        process = pb.start();
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path inbox() {
+        return dir.resolve("inbox");
+    }
+
+    /** Waits until health is UP and the SQL endpoint has published its port. */
+    void awaitReady(Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        Path portFile = dir.resolve("data/.sql-endpoint");
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("bundle exited; see " + dir.resolve("bundle.log"));
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/observe/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && Files.exists(portFile)) {
+                    sqlPort = Integer.parseInt(Files.readString(portFile).trim());
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("bundle not ready within " + timeout);
+    }
+
+    /** One SQL statement through the loopback endpoint; the answer's NDJSON lines. */
+    List<String> sql(String query) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sqlPort + "/query"))
+                .POST(HttpRequest.BodyPublishers.ofString(query)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("SQL " + r.statusCode() + ": " + r.body());
+        }
+        return r.body().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    long viewCount() throws Exception {
+        String line = sql("SELECT count(*) AS n FROM local.dicom.instances_view").get(0);
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) - baseline;
+    }
+
+    /** Peak resident set size so far (VmHWM), in MB. */
+    long peakRssMb() throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (l.startsWith("VmHWM:")) {
+                return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    /** Used heap in MB right now (jcmd GC.heap_info: the young + old "used" figures). */
+    long heapUsedMb() {
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(),
+                    "-gc", String.valueOf(process.pid())).redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+            p.waitFor();
+            String[] head = lines.get(0).trim().split("\\s+");
+            String[] val = lines.get(1).trim().split("\\s+");
+            double kb = 0;
+            for (int i = 0; i < head.length; i++) {
+                if (head[i].equals("S0U") || head[i].equals("S1U") || head[i].equals("EU") || head[i].equals("OU")) {
+                    kb += Double.parseDouble(val[i]);
+                }
+            }
+            return (long) (kb / 1024);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var s = Files.walk(p)) {
+            s.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+}
