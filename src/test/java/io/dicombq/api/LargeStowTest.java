@@ -1,6 +1,7 @@
 package io.dicombq.api;
 
 import java.net.URI;
+import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -69,7 +70,7 @@ class LargeStowTest {
             HttpResponse<String> h2c = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_2).build()
                     .send(HttpRequest.newBuilder(URI.create(url))
-                                    .timeout(java.time.Duration.ofMinutes(2)) // a buffering server fails, not hangs
+                                    .timeout(Duration.ofMinutes(2)) // a buffering server fails, not hangs
                                     .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary)
                                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> multipart)).build(),
                             HttpResponse.BodyHandlers.ofString());
