@@ -21,6 +21,16 @@ public final class DeletionEnricher {
 
     /** A stored instance to remove and the DELETE row that announces it. */
     public record Deletion(StoredInstance instance, MetadataRow row) {
+        // identity is the instance (see StoredInstance): the routes call methods on these bodies
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Deletion d && instance.equals(d.instance);
+        }
+
+        @Override
+        public int hashCode() {
+            return instance.hashCode();
+        }
     }
 
     private final DicomStore store;
