@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,10 +26,11 @@ import java.util.function.Consumer;
 
 /**
  * The project's own DICOM store: one file per instance under
- * {@code ROOT/studies/STUDY/series/SERIES/instances/SOP.dcm}, with a JSON sidecar
- * ({@code SOP.json}) holding when it was stored and the INSERT row it gave, which the
- * deletion enricher and export read back. Writes go through a temporary name and an atomic
- * rename, so a crash never leaves a half-written instance under its real name.
+ * {@code ROOT/studies/STUDY/series/SERIES/instances/SOP.dcm}, and per series an index
+ * ({@code SERIES/instances.jsonl}, see {@link SeriesIndex}) holding when each instance was stored
+ * and the INSERT row it gave, which the deletion enricher and export read back. An instance
+ * reaches its real name by a hard link or an atomic rename, so a crash never leaves a
+ * half-written instance there; its index record is appended after it.
  */
 public final class DicomStore {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +40,7 @@ public final class DicomStore {
     private final Path root;
     private final Path studies;
     private final Path incoming;
+    private final SeriesIndex index = new SeriesIndex();
 
     public DicomStore(String root) {
         this.root = Path.of(root).toAbsolutePath().normalize();
@@ -67,10 +70,39 @@ public final class DicomStore {
     public StoredInstance put(Path source, boolean keepSource, String study, String series, String sop,
                               String sopClassUid, MetadataRow row, Instant storedAt, String storageClass)
             throws IOException {
-        Path dir = seriesDir(study, series).resolve("instances");
+        Path seriesDir = seriesDir(study, series);
+        Path dir = seriesDir.resolve("instances");
         Files.createDirectories(dir);
         Path target = dir.resolve(sop + ".dcm");
-        Path tmp = dir.resolve("." + sop + "." + UUID.randomUUID() + ".tmp");
+        place(source, keepSource, target);
+        StoredInstance stored = new StoredInstance(study, series, sop, sopClassUid, target, Files.size(target),
+                storedAt, storageClass, row);
+        index.append(seriesDir, toJson(stored));
+        return stored;
+    }
+
+    /**
+     * Puts the source's bytes under {@code target} in one step: a hard link (or a rename) straight to
+     * the name when it can, through a temporary name when the instance is stored again or the
+     * source is on another file system.
+     */
+    private static void place(Path source, boolean keepSource, Path target) throws IOException {
+        try {
+            if (keepSource) {
+                Files.createLink(target, source);
+            } else {
+                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return;
+        } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException | UnsupportedOperationException e) {
+            // stored before (a link never replaces), or another file system: go through a temporary name
+        } catch (IOException e) {
+            if (!keepSource) {
+                throw e;
+            }
+            // the link itself failed (another device, no links on this file system): copy instead
+        }
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         if (keepSource) {
             try {
                 Files.createLink(tmp, source);
@@ -80,12 +112,7 @@ public final class DicomStore {
         } else {
             Files.move(source, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
-        long size = Files.size(tmp);
         moveAtomically(tmp, target);
-        StoredInstance stored = new StoredInstance(study, series, sop, sopClassUid, target, size, storedAt,
-                storageClass, row);
-        writeSidecar(stored);
-        return stored;
     }
 
     /** Every stored instance under a study, a series, or one instance (null narrows nothing). */
@@ -99,6 +126,7 @@ public final class DicomStore {
             if (series != null && !seriesDir.getFileName().toString().equals(series)) {
                 continue;
             }
+            Map<String, Map<String, Object>> indexed = index.read(seriesDir);
             for (Path file : children(seriesDir.resolve("instances"))) {
                 String name = file.getFileName().toString();
                 if (!name.endsWith(".dcm") || name.startsWith(".")) {
@@ -107,7 +135,14 @@ public final class DicomStore {
                 if (sop != null && !name.equals(sop + ".dcm")) {
                     continue;
                 }
-                read(file).ifPresent(found::add);
+                Map<String, Object> record = indexed.get(name.substring(0, name.length() - ".dcm".length()));
+                if (record != null) {
+                    found.add(fromJson(file, record));
+                } else {
+                    // stored by a version that kept a sidecar per instance, or a crash came
+                    // between the instance and its index record (then its source comes again)
+                    readSidecar(file).ifPresent(found::add);
+                }
             }
         }
         return found;
@@ -127,11 +162,13 @@ public final class DicomStore {
         }
     }
 
-    /** Removes the instance and its sidecar; empty series and study folders go too. */
+    /** Removes the instance and its index record; empty series and study folders go too. */
     public void remove(StoredInstance instance) throws IOException {
-        Files.deleteIfExists(sidecar(instance.file()));
-        Files.deleteIfExists(instance.file());
         Path instances = instance.file().getParent();
+        index.removeWhere(instances.getParent(), record -> instance.sop().equals(record.get("sop")), () -> {
+            Files.deleteIfExists(instance.file());
+            Files.deleteIfExists(sidecar(instance.file()));
+        });
         deleteIfEmpty(instances);
         deleteIfEmpty(instances.getParent());
         deleteIfEmpty(instances.getParent().getParent());
@@ -147,7 +184,8 @@ public final class DicomStore {
         return dir;
     }
 
-    private Optional<StoredInstance> read(Path dcm) throws IOException {
+    /** The JSON sidecar ({@code SOP.json}) earlier versions wrote beside each instance. */
+    private Optional<StoredInstance> readSidecar(Path dcm) throws IOException {
         Path sidecar = sidecar(dcm);
         try {
             Map<String, Object> json = JSON.readValue(sidecar.toFile(), MAP);
@@ -169,7 +207,7 @@ public final class DicomStore {
                 Instant.parse((String) json.get("storedAt")), (String) json.get("storageClass"), row);
     }
 
-    private void writeSidecar(StoredInstance s) throws IOException {
+    private static Map<String, Object> toJson(StoredInstance s) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("study", s.study());
         json.put("series", s.series());
@@ -180,10 +218,7 @@ public final class DicomStore {
         json.put("storageClass", s.storageClass());
         json.put("row", s.row().values());
         json.put("schema", s.row().schema().toJson());
-        Path target = sidecar(s.file());
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        JSON.writeValue(tmp.toFile(), json);
-        moveAtomically(tmp, target);
+        return json;
     }
 
     private static Path sidecar(Path dcm) {

@@ -1,0 +1,121 @@
+package io.dicombq.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * One index file per series ({@code SERIES_DIR/instances.jsonl}): a JSON record per stored
+ * instance, appended when the instance is stored; the newest record of a SOP instance wins. It
+ * replaces a sidecar file per instance, because creating a file (an inode) per instance was the
+ * largest file-system cost in the drop-folder profile, while appending to an existing file is not.
+ *
+ * <p>Each record is written as a newline followed by the JSON, in one write: a record torn by a
+ * crash is then a line of its own that fails to parse and is skipped, and never swallows the
+ * record appended after it. (Its instance was not acknowledged, so its source sends it again.)
+ */
+final class SeriesIndex {
+    static final String FILE = "instances.jsonl";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    // appends and rewrites of one series' index are serialized; series hash onto these locks
+    private final Object[] locks = new Object[64];
+
+    SeriesIndex() {
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    void append(Path seriesDir, Map<String, Object> record) throws IOException {
+        byte[] json = JSON.writeValueAsBytes(record);
+        byte[] line = new byte[json.length + 1];
+        line[0] = '\n';
+        System.arraycopy(json, 0, line, 1, json.length);
+        synchronized (lockFor(seriesDir)) {
+            try (OutputStream out = Files.newOutputStream(seriesDir.resolve(FILE), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                out.write(line);
+            }
+        }
+    }
+
+    /** The newest record per {@code sop} key, in the order the SOPs were first stored. */
+    Map<String, Map<String, Object>> read(Path seriesDir) throws IOException {
+        Map<String, Map<String, Object>> bySop = new LinkedHashMap<>();
+        try (BufferedReader in = Files.newBufferedReader(seriesDir.resolve(FILE), StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    Map<String, Object> record = JSON.readValue(line, MAP);
+                    if (record.get("sop") instanceof String sop) {
+                        bySop.put(sop, record);
+                    }
+                } catch (JsonProcessingException torn) {
+                    // a record cut short by a crash: its source was not acknowledged and comes again
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return bySop;
+        }
+        return bySop;
+    }
+
+    /**
+     * Rewrites the series' index without the records {@code drop} matches, after running
+     * {@code beforeRewrite} under the same lock (removing the instance's file, so a concurrent
+     * store of the same instance cannot interleave). An index left empty is deleted.
+     */
+    void removeWhere(Path seriesDir, Predicate<Map<String, Object>> drop, IoAction beforeRewrite) throws IOException {
+        synchronized (lockFor(seriesDir)) {
+            beforeRewrite.run();
+            Map<String, Map<String, Object>> kept = read(seriesDir);
+            kept.values().removeIf(drop);
+            Path index = seriesDir.resolve(FILE);
+            if (kept.isEmpty()) {
+                Files.deleteIfExists(index);
+                return;
+            }
+            Path tmp = seriesDir.resolve("." + FILE + "." + UUID.randomUUID() + ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                for (Map<String, Object> record : kept.values()) {
+                    out.write('\n');
+                    out.write(JSON.writeValueAsBytes(record));
+                }
+            }
+            try {
+                Files.move(tmp, index, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private Object lockFor(Path seriesDir) {
+        return locks[Math.floorMod(seriesDir.hashCode(), locks.length)];
+    }
+
+    @FunctionalInterface
+    interface IoAction {
+        void run() throws IOException;
+    }
+}
