@@ -1,0 +1,59 @@
+package io.dicombq.ingest;
+
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.component.file.GenericFileFilter;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The drop folder's "is this file finished?" test: a file is taken once nothing has written to it
+ * for {@code minAgeMillis} (its modification time is that old); a younger one is left for a later
+ * poll. Camel's {@code readLock=changed} answers the same question by sleeping on the polling
+ * thread until the file is old enough, which holds back every file listed after it: with files
+ * arriving steadily, that wait was most of the drop-folder latency.
+ *
+ * <p>A file whose modification time is in the future (a writer with a clock ahead of ours) has no
+ * usable age: it is taken once its size and time have stayed the same for {@code minAgeMillis}.
+ */
+public final class SettledFiles<T> implements GenericFileFilter<T> {
+    private record Seen(long length, long modified, long at) {
+    }
+
+    private final long minAgeMillis;
+    private final LongSupplier clock;
+    private final Map<String, Seen> futureDated = new ConcurrentHashMap<>();
+
+    public SettledFiles(long minAgeMillis) {
+        this(minAgeMillis, System::currentTimeMillis);
+    }
+
+    SettledFiles(long minAgeMillis, LongSupplier clock) {
+        this.minAgeMillis = minAgeMillis;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean accept(GenericFile<T> file) {
+        if (file.isDirectory()) {
+            return true;
+        }
+        long now = clock.getAsLong();
+        long modified = file.getLastModified();
+        if (modified <= now) {
+            futureDated.remove(file.getAbsoluteFilePath());
+            return now - modified >= minAgeMillis;
+        }
+        Seen before = futureDated.get(file.getAbsoluteFilePath());
+        if (before != null && before.length() == file.getFileLength() && before.modified() == modified) {
+            if (now - before.at() >= minAgeMillis) {
+                futureDated.remove(file.getAbsoluteFilePath());
+                return true;
+            }
+            return false;
+        }
+        futureDated.put(file.getAbsoluteFilePath(), new Seen(file.getFileLength(), modified, now));
+        return false;
+    }
+}
