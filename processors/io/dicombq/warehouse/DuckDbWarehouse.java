@@ -58,6 +58,16 @@ public final class DuckDbWarehouse implements Warehouse {
     private volatile boolean closed;
 
     public DuckDbWarehouse(Path dataDir) throws IOException, SQLException {
+        this(dataDir, 1);
+    }
+
+    /**
+     * @param threads DuckDB's worker threads ({@code dicom.duckdb.threads}); 0 keeps DuckDB's default
+     *                of one per core. One is the default here: the inserts are small and many, and
+     *                with more threads DuckDB spent more CPU handing each one between its workers
+     *                than loading it (measured: 40-50 % less CPU per insert with one thread).
+     */
+    public DuckDbWarehouse(Path dataDir, int threads) throws IOException, SQLException {
         this.dataDir = dataDir.toAbsolutePath();
         Files.createDirectories(this.dataDir);
         // The driver directly, not DriverManager: under `camel run` DuckDB sits in a class loader
@@ -66,6 +76,9 @@ public final class DuckDbWarehouse implements Warehouse {
         try (Statement st = root.createStatement()) {
             // TIMESTAMPTZ values are shown and parsed in UTC in every session of this instance.
             st.execute("SET GLOBAL TimeZone = 'UTC'");
+            if (threads > 0) {
+                st.execute("SET GLOBAL threads = " + threads);
+            }
         }
     }
 

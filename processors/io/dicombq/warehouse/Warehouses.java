@@ -12,10 +12,12 @@ public final class Warehouses {
     /**
      * @param bigQuery BigQuery's tables, columns and views (the {@code bigQueryTables} bean);
      *                 used only for {@code bigquery}, and it connects to nothing until then
+     * @param duckDbThreads DuckDB's worker threads ({@code dicom.duckdb.threads}, 0 = one per core)
      */
-    public static Warehouse create(String kind, String dataDir, BigQueryWarehouse bigQuery) throws Exception {
+    public static Warehouse create(String kind, String dataDir, BigQueryWarehouse bigQuery, int duckDbThreads)
+            throws Exception {
         return switch (kind == null ? "" : kind.trim().toLowerCase()) {
-            case "duckdb" -> new DuckDbWarehouse(Path.of(dataDir));
+            case "duckdb" -> new DuckDbWarehouse(Path.of(dataDir), duckDbThreads);
             // rows go through the google-bigquery endpoint of routes/bigquery.camel.yaml
             case "bigquery" -> new CamelBigQueryDelivery(bigQuery);
             default -> throw new IllegalArgumentException("dicom.warehouse must be duckdb or bigquery, got '" + kind + "'");
