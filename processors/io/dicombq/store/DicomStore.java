@@ -72,9 +72,14 @@ public final class DicomStore {
             throws IOException {
         Path seriesDir = seriesDir(study, series);
         Path dir = seriesDir.resolve("instances");
-        Files.createDirectories(dir);
         Path target = dir.resolve(sop + ".dcm");
-        place(source, keepSource, target);
+        try {
+            place(source, keepSource, target);
+        } catch (NoSuchFileException e) {
+            // the series is new (folders are made only then: a mkdir per instance showed in the profile)
+            Files.createDirectories(dir);
+            place(source, keepSource, target);
+        }
         StoredInstance stored = new StoredInstance(study, series, sop, sopClassUid, target, Files.size(target),
                 storedAt, storageClass, row);
         index.append(seriesDir, toJson(stored));
