@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.stream.EntityState;
 import org.apache.james.mime4j.stream.MimeConfig;
@@ -26,16 +27,22 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Handles a STOW-RS request: reads the {@code multipart/related; type="application/dicom"} body as a
  * stream (mime4j's pull parser, one part at a time, nothing held in memory), spools each part to a
  * file under {@code STORE_DIR/.incoming/} and hands it to {@code direct:stream-instance}, the route a
- * dropped file takes too. Each part succeeds or fails on its own; the answer is a {@link StoreResponse}.
+ * dropped file takes too. The parts of a request are delivered concurrently ({@link PartsInFlight}, on
+ * the {@code stow-parts} thread pool), so that their rows share the destinations' batches; the body is
+ * still read one part at a time. Each part succeeds or fails on its own; the answer is a
+ * {@link StoreResponse}, in body order, once every part is in every destination (or refused).
  */
 public class StowRequest implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(StowRequest.class);
     static final String INGEST = "direct:stream-instance";
+    /** The Camel thread pool profile the parts run on ({@code camel.threadpool.config[stow-parts]}). */
+    static final String POOL = "stow-parts";
     private static final long IDLE_TIMEOUT_MILLIS = 120_000;
     // headers are small; bodies are unlimited (streamed to disk)
     private static final MimeConfig MIME = new MimeConfig.Builder()
@@ -47,11 +54,19 @@ public class StowRequest implements Processor {
             .build();
 
     private final Path incoming;
+    private final int parallelParts;
     private volatile ProducerTemplate template;
+    private volatile ExecutorService pool;
 
     /** @param storeDir the store's directory ({@code dicom.store.dir}); parts are spooled to its {@code .incoming/} */
     public StowRequest(String storeDir) {
+        this(storeDir, 32);
+    }
+
+    /** @param parallelParts parts of one request delivered at once ({@code dicom.stow.parallel-parts}) */
+    public StowRequest(String storeDir, int parallelParts) {
         this.incoming = Path.of(storeDir).resolve(".incoming");
+        this.parallelParts = parallelParts;
     }
 
     @Override
@@ -65,12 +80,14 @@ public class StowRequest implements Processor {
         String contentType = checkContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
         StoreResponse response = new StoreResponse(studiesUrl(in.getHeader(Exchange.HTTP_URL, String.class)));
         Files.createDirectories(incoming);
-        try (InputStream body = bodyOf(in)) {
+        CamelContext context = exchange.getContext();
+        try (InputStream body = bodyOf(in); PartsInFlight parts = new PartsInFlight(pool(context), parallelParts)) {
             if (contentType == null) {
-                storeSingle(exchange.getContext(), body, urlStudy, response);
+                storeSingle(context, body, urlStudy, parts);
             } else {
-                readParts(exchange.getContext(), body, contentType, urlStudy, response);
+                readParts(context, body, contentType, urlStudy, parts, response);
             }
+            parts.applyTo(response);
         }
         in.setHeader(Exchange.HTTP_RESPONSE_CODE, response.httpStatus());
         in.setHeader(Exchange.CONTENT_TYPE, "application/dicom+json");
@@ -116,7 +133,7 @@ public class StowRequest implements Processor {
     }
 
     private void readParts(CamelContext context, InputStream body, String contentType, String urlStudy,
-                           StoreResponse response) throws IOException {
+                           PartsInFlight inFlight, StoreResponse response) throws Exception {
         MimeTokenStream parts = new MimeTokenStream(MIME);
         parts.parseHeadless(body, contentType);
         String partType = null;
@@ -132,7 +149,7 @@ public class StowRequest implements Processor {
                     }
                     case T_BODY -> {
                         seen++;
-                        storePart(context, parts.getDecodedInputStream(), partType, urlStudy, response);
+                        storePart(context, parts.getDecodedInputStream(), partType, urlStudy, inFlight);
                     }
                     default -> {
                     }
@@ -140,6 +157,7 @@ public class StowRequest implements Processor {
             }
         } catch (MimeException | PartReadException e) {
             // the body broke off or is not MIME: what was stored stays stored, the rest is refused
+            inFlight.applyTo(response);
             if (response.storedCount() == 0) {
                 throw ApiException.badRequest("malformed multipart/related body: " + reason(e));
             }
@@ -152,10 +170,10 @@ public class StowRequest implements Processor {
         }
     }
 
-    private void storeSingle(CamelContext context, InputStream body, String urlStudy, StoreResponse response)
-            throws IOException {
+    private void storeSingle(CamelContext context, InputStream body, String urlStudy, PartsInFlight inFlight)
+            throws IOException, InterruptedException {
         try {
-            storePart(context, body, null, urlStudy, response);
+            storePart(context, body, null, urlStudy, inFlight);
         } catch (PartReadException e) {
             throw ApiException.badRequest("request body could not be read: " + reason(e));
         }
@@ -169,37 +187,49 @@ public class StowRequest implements Processor {
         }
     }
 
+    /** Spools a part in the request's thread, then hands it to the ingest route without waiting for it. */
     private void storePart(CamelContext context, InputStream part, String partType, String urlStudy,
-                           StoreResponse response) throws PartReadException, IOException {
+                           PartsInFlight inFlight) throws PartReadException, IOException, InterruptedException {
         if (partType != null && !isDicomType(partType)) {
             drain(part);
-            response.failed(null, null, StoreResponse.CANNOT_UNDERSTAND);
+            inFlight.done(r -> r.failed(null, null, StoreResponse.CANNOT_UNDERSTAND));
             return;
         }
         Path file = Files.createTempFile(incoming, "stow-", ".part");
+        boolean handedOver = false;
         try {
             try {
                 spool(part, file);
             } catch (SpoolWriteException e) {
                 LOG.warn("STOW part could not be spooled to {}: {}", file, e.getMessage());
                 drain(part);
-                response.failed(null, null, StoreResponse.OUT_OF_RESOURCES);
+                inFlight.done(r -> r.failed(null, null, StoreResponse.OUT_OF_RESOURCES));
                 return;
             }
+            inFlight.submit(() -> ingest(context, file, urlStudy));
+            handedOver = true;
+        } finally {
+            if (!handedOver) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** Runs a spooled part through the ingest route (on the pool); returns what it adds to the answer. */
+    private PartsInFlight.Outcome ingest(CamelContext context, Path file, String urlStudy) throws IOException {
+        try {
             Exchange result = template(context).send(INGEST, ex -> {
                 ex.getMessage().setBody(file);
                 ex.getMessage().setHeader("DicomSource", "stow");
                 ex.getMessage().setHeader("DicomExpectedStudy", urlStudy);
             });
-            Exception failure = result.getException();
-            if (failure == null) {
+            if (result.getException() == null) {
                 StoredInstance stored = result.getMessage().getBody(StoredInstance.class);
-                response.stored(stored.study(), stored.series(), stored.sop(), stored.sopClassUid());
-            } else {
-                int reason = failureReason(result);
-                PartUids uids = Files.exists(file) ? PartUids.of(file) : new PartUids(null, null);
-                response.failed(uids.sopClassUid(), uids.sopInstanceUid(), reason);
+                return r -> r.stored(stored.study(), stored.series(), stored.sop(), stored.sopClassUid());
             }
+            int reason = failureReason(result);
+            PartUids uids = Files.exists(file) ? PartUids.of(file) : new PartUids(null, null);
+            return r -> r.failed(uids.sopClassUid(), uids.sopInstanceUid(), reason);
         } finally {
             // the ingest route moves what it keeps; a leftover is a refused part the client was told about
             Files.deleteIfExists(file);
@@ -279,6 +309,23 @@ public class StowRequest implements Processor {
             }
         }
         return t;
+    }
+
+    /** The {@code stow-parts} profile's pool (Camel's default profile when it is not configured), made once. */
+    private ExecutorService pool(CamelContext context) {
+        ExecutorService p = pool;
+        if (p == null) {
+            synchronized (this) {
+                if (pool == null) {
+                    ExecutorServiceManager manager = context.getExecutorServiceManager();
+                    pool = manager.getThreadPoolProfile(POOL) != null
+                            ? manager.newThreadPool(this, POOL, POOL)
+                            : manager.newDefaultThreadPool(this, POOL);
+                }
+                p = pool;
+            }
+        }
+        return p;
     }
 
     private static String reason(Exception e) {

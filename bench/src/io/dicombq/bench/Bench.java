@@ -46,7 +46,8 @@ public final class Bench {
     private List<Path> corpus;
     /** Other UIDs, same mix: run through each bundle before it is timed, as a running service is warm. */
     private List<Path> warmup;
-    private int nextPort = 18080;
+    /** BENCH_PORT: first port of the bundles, so two benchmarks on one machine do not answer each other */
+    private int nextPort = Integer.parseInt(System.getenv().getOrDefault("BENCH_PORT", "18080"));
 
     Bench(Path work, Path jar, boolean quick, Set<String> only) {
         this.work = work;
@@ -217,22 +218,33 @@ public final class Bench {
     // ---------------------------------------------------------------- (c) STOW-RS
 
     void stow() throws Exception {
-        try (Bundle bundle = start("stow", "1g", Map.of())) {
+        stow(1, "(c) STOW-RS, 8 clients -> view", "(c) STOW-RS 8 clients -> view, inst/s", "(e) peak RSS, STOW-RS run, MB");
+        // what bulk clients (dcm4che stowrs, Orthanc's DICOMweb plugin) send: a series-sized request
+        stow(25, "(c) STOW-RS, 8 clients x 25 instances per request -> view",
+                "(c) STOW-RS 8 clients x 25/request, inst/s", "(e) peak RSS, STOW-RS x 25 run, MB");
+    }
+
+    /** 8 clients, each sending {@code perRequest} instances per multipart/related request, until 3,000 are in. */
+    void stow(int perRequest, String label, String key, String rssKey) throws Exception {
+        try (Bundle bundle = start(perRequest == 1 ? "stow" : "stow-" + perRequest, "1g", Map.of())) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI uri = URI.create("http://localhost:" + bundle.port
                     + "/v1/projects/local/locations/local/datasets/local/dicomStores/local/dicomWeb/studies");
             List<Path> files = corpus.subList(0, Math.min(corpus.size(), 3000));
-            ConcurrentLinkedQueue<Path> todo = new ConcurrentLinkedQueue<>(files);
+            ConcurrentLinkedQueue<List<Path>> todo = new ConcurrentLinkedQueue<>();
+            for (int i = 0; i < files.size(); i += perRequest) {
+                todo.add(files.subList(i, Math.min(files.size(), i + perRequest)));
+            }
             AtomicInteger failed = new AtomicInteger();
             ExecutorService clients = Executors.newFixedThreadPool(8);
             long t = System.nanoTime();
             List<Future<?>> fs = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 fs.add(clients.submit(() -> {
-                    for (Path f; (f = todo.poll()) != null; ) {
+                    for (List<Path> f; (f = todo.poll()) != null; ) {
                         HttpResponse<Void> r = http.send(stowRequest(uri, f), HttpResponse.BodyHandlers.discarding());
                         if (r.statusCode() != 200) {
-                            failed.incrementAndGet();
+                            failed.addAndGet(f.size());
                         }
                     }
                     return null;
@@ -246,24 +258,37 @@ public final class Bench {
             awaitCount(bundle, files.size(), Duration.ofMinutes(2));
             double secs = (System.nanoTime() - t) / 1e9;
             double rate = files.size() / secs;
-            log("(c) STOW-RS, 8 clients -> view: %d in %.2f s = %.0f inst/s, %d failed, peak RSS %d MB",
-                    files.size(), secs, rate, failed.get(), bundle.peakRssMb());
-            record("(c) STOW-RS 8 clients -> view, inst/s", rate);
-            record("(e) peak RSS, STOW-RS run, MB", bundle.peakRssMb());
+            log("%s: %d in %.2f s = %.0f inst/s, %d failed, peak RSS %d MB",
+                    label, files.size(), secs, rate, failed.get(), bundle.peakRssMb());
+            record(key, rate);
+            record(rssKey, bundle.peakRssMb());
         }
     }
 
     static final String BOUNDARY = "bench-boundary-7d2f";
 
     static HttpRequest stowRequest(URI uri, Path f) throws Exception {
+        return stowRequest(uri, List.of(f));
+    }
+
+    /** One multipart/related request with a part per file, streamed from the files. */
+    static HttpRequest stowRequest(URI uri, List<Path> files) throws Exception {
         byte[] head = ("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] between = ("\r\n--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        long length = head.length + Files.size(f) + tail.length;
+        long length = head.length + (long) between.length * (files.size() - 1) + tail.length;
+        for (Path f : files) {
+            length += Files.size(f);
+        }
         Supplier<InputStream> body = () -> {
             try {
-                return new SequenceInputStream(Collections.enumeration(List.of(
-                        new java.io.ByteArrayInputStream(head), Files.newInputStream(f),
-                        new java.io.ByteArrayInputStream(tail))));
+                List<InputStream> pieces = new ArrayList<>();
+                for (int i = 0; i < files.size(); i++) {
+                    pieces.add(new java.io.ByteArrayInputStream(i == 0 ? head : between));
+                    pieces.add(Files.newInputStream(files.get(i)));
+                }
+                pieces.add(new java.io.ByteArrayInputStream(tail));
+                return new SequenceInputStream(Collections.enumeration(pieces));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

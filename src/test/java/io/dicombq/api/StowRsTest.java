@@ -175,6 +175,82 @@ class StowRsTest {
     }
 
     @Test
+    void manyPartsAreAllStoredAndAnsweredInBodyOrder() throws Exception {
+        // more parts than dicom.stow.parallel-parts (32): the reader waits at the bound, then goes on
+        String series = "1.2.826.0.1.3680043.8.498.3.1";
+        java.util.List<Path> parts = new java.util.ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            parts.add(TestDicom.instance(tmp.resolve("many"), "1.2.826.0.1.3680043.8.498.3", series, series + "." + i));
+        }
+        Http.Response r = http.send("POST", server.studies(), Http.stowBody(parts.toArray(Path[]::new)));
+        assertEquals(200, r.status(), r.body());
+        JsonNode refs = r.json().at("/00081199/Value");
+        assertEquals(40, refs.size());
+        for (int i = 0; i < 40; i++) {
+            assertEquals(series + "." + (i + 1), refs.get(i).at("/00081155/Value/0").asText());
+        }
+        assertEquals(40L, ((Number) server.query("SELECT count(*) AS n FROM " + ApiTestServer.TABLE
+                + "_view WHERE SeriesInstanceUID = '" + series + "'").get(0).get("n")).longValue());
+        assertNoLeftovers();
+    }
+
+    @Test
+    void aMixOfGoodAndBadPartsIsAnsweredInBodyOrder() throws Exception {
+        String study = "1.2.826.0.1.3680043.8.498.4";
+        String series = study + ".1";
+        var body = Http.stowBody();
+        java.util.List<Integer> reasons = new java.util.ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            body.addBinaryBody("f", TestDicom.instance(tmp.resolve("mix"), study, series, series + "." + i).toFile(),
+                    Http.DICOM, null);
+            if (i % 3 == 0) {
+                body.addBinaryBody("f", ("not DICOM " + i).getBytes(StandardCharsets.US_ASCII), Http.DICOM, null);
+                reasons.add(0xC000);
+                body.addBinaryBody("f", otherStudy.toFile(), Http.DICOM, null);
+                reasons.add(0xA900);
+            }
+        }
+        Http.Response r = http.send("POST", server.studies() + "/" + study, body.build());
+        assertEquals(202, r.status(), r.body());
+        JsonNode refs = r.json().at("/00081199/Value");
+        assertEquals(10, refs.size());
+        for (int i = 0; i < 10; i++) {
+            assertEquals(series + "." + (i + 1), refs.get(i).at("/00081155/Value/0").asText());
+        }
+        JsonNode failed = r.json().at("/00081198/Value");
+        assertEquals(reasons.size(), failed.size());
+        for (int i = 0; i < reasons.size(); i++) {
+            assertEquals(reasons.get(i), failed.get(i).at("/00081197/Value/0").asInt(), "failed item " + i);
+        }
+        assertNoLeftovers();
+    }
+
+    @Test
+    void aBodyCutAfterSeveralPartsKeepsThoseAndRefusesTheRest() throws Exception {
+        String study = "1.2.826.0.1.3680043.8.498.5";
+        String series = study + ".1";
+        java.util.List<Path> parts = new java.util.ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            parts.add(TestDicom.instance(tmp.resolve("cut"), study, series, series + "." + i));
+        }
+        var entity = Http.stowBody(parts.toArray(Path[]::new));
+        byte[] whole = entity.getContent().readAllBytes();
+        byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 200);
+        Http.Response r = http.send("POST", server.studies(), new ByteArrayEntity(cut,
+                ContentType.parse(entity.getContentType())));
+        assertEquals(202, r.status(), r.body());
+        JsonNode refs = r.json().at("/00081199/Value");
+        assertEquals(5, refs.size());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(series + "." + (i + 1), refs.get(i).at("/00081155/Value/0").asText());
+        }
+        assertEquals(1, r.json().at("/00081198/Value").size());
+        assertEquals(0xC000, r.json().at("/00081198/Value/0/00081197/Value/0").asInt());
+        assertFalse(Files.exists(server.stored(study, series, series + ".6")));
+        assertNoLeftovers();
+    }
+
+    @Test
     void pathTraversalInTheStudyUidIsRefused() throws Exception {
         for (String study : new String[] {"..%2F..%2Fetc", "1.2.3%2F..%2F..", "1.2.3..", "%2E%2E"}) {
             Http.Response r = http.send("POST", server.studies() + "/" + study, Http.stowBody(a));
