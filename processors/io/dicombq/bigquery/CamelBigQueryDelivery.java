@@ -111,6 +111,11 @@ public class CamelBigQueryDelivery implements Warehouse, CamelContextAware {
     }
 
     @Override
+    public int concurrentInserts() {
+        return tables.concurrentInserts();
+    }
+
+    @Override
     public Schema schema(TableRef table) throws Exception {
         return tables.schema(table);
     }
