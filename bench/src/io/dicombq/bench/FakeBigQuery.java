@@ -6,6 +6,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,13 +21,21 @@ final class FakeBigQuery implements AutoCloseable {
     private final String url;
 
     FakeBigQuery() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                FakeBigQuery.class.getName())
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx1g"));
+        String extra = System.getProperty("bench.fake.jvm-option"); // e.g. to profile the fake
+        if (extra != null && !extra.isBlank()) {
+            command.add(extra);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FakeBigQuery.class.getName()));
+        process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
+        while (line != null && !line.startsWith("http://")) { // a JVM option may print first (JFR does)
+            line = out.readLine();
+        }
         if (line == null || !line.startsWith("http://")) {
             process.destroyForcibly();
             throw new IllegalStateException("fake BigQuery did not start: " + line);
