@@ -51,6 +51,18 @@ final class FakeBigQuery implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         try (FakeBigQueryServer server = new FakeBigQueryServer()) {
             server.addDataset("local", "dicom");
+            // -Dbench.fake.jvm-option=-Dbench.fake.hold-ms=100: each insertAll takes that long at least,
+            // like a real BigQuery round trip (50-200 ms); 0 (default) answers as fast as it can
+            long holdMs = Long.getLong("bench.fake.hold-ms", 0);
+            if (holdMs > 0) {
+                server.beforeEachInsertAll(() -> {
+                    try {
+                        Thread.sleep(holdMs);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
             System.out.println(server.url());
             System.out.flush();
             while (System.in.read() != -1) {
