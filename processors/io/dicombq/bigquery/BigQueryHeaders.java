@@ -21,6 +21,12 @@ public final class BigQueryHeaders {
     /** Property: the batch's rows (List of MetadataRow) in the order they were sent to insertAll. */
     public static final String ROWS = "DicomBigQueryRows";
 
+    /**
+     * Property (optional, used once): the body rows' {@link JsonRows#content}, in the same order,
+     * when the sender has made them already (to size the insertAll); saves making them twice.
+     */
+    public static final String CONTENTS = "DicomBigQueryContents";
+
     /** Property: index in the batch → BigQuery's reason, for the rows it rejected (Map). */
     public static final String REJECTED = "DicomBigQueryRejected";
 

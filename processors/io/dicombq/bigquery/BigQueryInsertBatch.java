@@ -52,10 +52,15 @@ public class BigQueryInsertBatch {
         warehouse.ensureColumns(table, needed);
 
         String scope = in.getHeader(BigQueryHeaders.INSERT_ID_SCOPE, String.class);
+        // the sender's contents serve this body only: a retry of the accepted rows makes its own
+        List<?> made = exchange.getProperty(BigQueryHeaders.CONTENTS, List.class);
+        exchange.removeProperty(BigQueryHeaders.CONTENTS);
+        boolean reuse = made != null && made.size() == rows.size();
         List<Exchange> perRow = new ArrayList<>(rows.size());
-        for (MetadataRow row : rows) {
+        for (int i = 0; i < rows.size(); i++) {
+            MetadataRow row = rows.get(i);
             Exchange one = new DefaultExchange(exchange.getContext());
-            one.getMessage().setBody(JsonRows.content(row));
+            one.getMessage().setBody(reuse ? made.get(i) : JsonRows.content(row));
             one.getMessage().setHeader(GoogleBigQueryConstants.INSERT_ID, RowInsertIds.of(row, scope));
             one.getMessage().setHeader(GoogleBigQueryConstants.TABLE_ID, table.table());
             perRow.add(one);

@@ -11,6 +11,7 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +64,13 @@ public class CamelBigQueryDelivery implements Warehouse, CamelContextAware {
     @Override
     public void insert(TableRef table, List<MetadataRow> rows, String loadId) throws Exception {
         Map<Integer, String> rejected = new HashMap<>();
-        for (InsertAllChunks.Chunk chunk : InsertAllChunks.split(rows, InsertAllChunks.MAX_ROWS, InsertAllChunks.MAX_BYTES)) {
+        List<Map<String, Object>> contents = new ArrayList<>(rows.size());
+        for (MetadataRow row : rows) {
+            contents.add(JsonRows.content(row));
+        }
+        for (InsertAllChunks.Chunk chunk : InsertAllChunks.split(rows, contents, InsertAllChunks.MAX_ROWS, InsertAllChunks.MAX_BYTES)) {
             try {
-                send(table, chunk.rows(), loadId);
+                send(table, chunk.rows(), contents.subList(chunk.offset(), chunk.offset() + chunk.rows().size()), loadId);
             } catch (PartialInsertException e) {
                 e.rowErrors().forEach((i, reason) -> rejected.put(chunk.offset() + i, reason));
             }
@@ -76,9 +81,11 @@ public class CamelBigQueryDelivery implements Warehouse, CamelContextAware {
         }
     }
 
-    private void send(TableRef table, List<MetadataRow> rows, String loadId) throws Exception {
+    private void send(TableRef table, List<MetadataRow> rows, List<Map<String, Object>> contents, String loadId)
+            throws Exception {
         Exchange result = producer().send(ROUTE, ex -> {
             ex.getMessage().setBody(rows);
+            ex.setProperty(BigQueryHeaders.CONTENTS, contents);
             ex.getMessage().setHeader(BigQueryHeaders.TABLE, table.uri());
             if (loadId != null) {
                 ex.getMessage().setHeader(BigQueryHeaders.INSERT_ID_SCOPE, loadId);
@@ -108,6 +115,11 @@ public class CamelBigQueryDelivery implements Warehouse, CamelContextAware {
     @Override
     public void prepare(TableRef table) throws Exception {
         tables.prepare(table);
+    }
+
+    @Override
+    public int concurrentInserts() {
+        return tables.concurrentInserts();
     }
 
     @Override

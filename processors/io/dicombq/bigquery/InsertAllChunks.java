@@ -4,6 +4,7 @@ import io.dicombq.row.MetadataRow;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Cuts a batch into insertAll requests BigQuery takes: at most {@code maxRows} rows (Google
@@ -24,11 +25,19 @@ public final class InsertAllChunks {
     }
 
     public static List<Chunk> split(List<MetadataRow> rows, int maxRows, int maxBytes) {
+        return split(rows, rows.stream().map(JsonRows::content).toList(), maxRows, maxBytes);
+    }
+
+    /** The same, for a caller that has the rows' {@link JsonRows#content} already ({@code contents}, in row order). */
+    public static List<Chunk> split(List<MetadataRow> rows, List<Map<String, Object>> contents, int maxRows, int maxBytes) {
+        if (contents.size() != rows.size()) {
+            throw new IllegalArgumentException(contents.size() + " contents for " + rows.size() + " rows");
+        }
         List<Chunk> chunks = new ArrayList<>();
         int start = 0;
         long bytes = 0;
         for (int i = 0; i < rows.size(); i++) {
-            int size = JsonRows.encodedSize(JsonRows.content(rows.get(i)));
+            int size = JsonRows.encodedSize(contents.get(i));
             boolean full = i - start >= maxRows || (i > start && bytes + size > maxBytes);
             if (full) {
                 chunks.add(new Chunk(start, rows.subList(start, i)));

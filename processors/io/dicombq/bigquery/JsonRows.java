@@ -39,10 +39,30 @@ public final class JsonRows {
 
     /** Size of the row as insertAll sends it, for batching by bytes. */
     public static int encodedSize(Map<String, Object> content) {
+        // counted as it is written, not collected: every row of every batch is sized once
+        ByteCount count = new ByteCount();
         try {
-            return JSON.writeValueAsBytes(content).length;
+            JSON.writeValue(count, content);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // ByteCount does not throw
+        }
+        return (int) Math.min(Integer.MAX_VALUE, count.bytes);
+    }
+
+    /** An output stream that only counts what is written to it. */
+    private static final class ByteCount extends java.io.OutputStream {
+        long bytes;
+
+        @Override
+        public void write(int b) {
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes += len;
         }
     }
 

@@ -13,9 +13,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Group commit for one destination: route threads hand in single rows and wait; one flusher
+ * Group commit for one destination: route threads hand in single rows and wait; a flusher
  * thread inserts whatever has queued up (up to {@code maxRows}) in one call, then tells every
- * waiting thread how its row fared. The caller is answered only once its row is in the
+ * waiting thread how its row fared. With several flushers, several batches are in flight at
+ * once (BigQuery: one insertAll each, while the next batch fills); each row belongs to exactly
+ * one batch and is answered by that batch's outcome alone. The caller is answered only once its row is in the
  * warehouse, so a source is never acknowledged early, while the warehouse still sees batches.
  * When a batch fails as a whole, its rows are tried one by one so that one bad row fails
  * alone.
@@ -37,17 +39,26 @@ final class BatchWriter implements AutoCloseable {
     private final int maxRows;
     private final long lingerNanos;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Thread flusher;
+    private final List<Thread> flushers = new ArrayList<>();
     private volatile boolean closed;
 
     BatchWriter(String name, Sink sink, int maxRows, long lingerMillis) {
+        this(name, sink, maxRows, lingerMillis, 1);
+    }
+
+    /** @param flushers batches in flight at once; 1 for a sink that commits one batch at a time */
+    BatchWriter(String name, Sink sink, int maxRows, long lingerMillis, int flushers) {
         this.name = name;
         this.sink = sink;
         this.maxRows = Math.max(1, maxRows);
         this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, lingerMillis));
-        this.flusher = new Thread(this::run, "batch-writer-" + name);
-        this.flusher.setDaemon(true);
-        this.flusher.start();
+        int n = Math.max(1, flushers);
+        for (int i = 0; i < n; i++) {
+            Thread t = new Thread(this::run, "batch-writer-" + name + (n > 1 ? "-" + (i + 1) : ""));
+            t.setDaemon(true);
+            this.flushers.add(t);
+        }
+        this.flushers.forEach(Thread::start);
     }
 
     /** Blocks until the row is written; throws what the destination said when it was not. */
@@ -144,6 +155,9 @@ final class BatchWriter implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         closed = true;
-        flusher.join(TimeUnit.SECONDS.toMillis(30));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (Thread t : flushers) {
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
     }
 }

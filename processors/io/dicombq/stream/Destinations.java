@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Writes rows into destination tables through one {@link BatchWriter} per table. Called by the
- * destination routes: {@code write(tableUri, row)} returns once the row is in the table.
+ * Writes rows into destination tables through one {@link BatchWriter} per table, with as many
+ * inserts in flight per table as the warehouse takes ({@link Warehouse#concurrentInserts()}).
+ * Called by the destination routes: {@code write(tableUri, row)} returns once the row is in the table.
  */
 public final class Destinations implements AutoCloseable {
     private final Warehouse warehouse;
@@ -44,7 +45,8 @@ public final class Destinations implements AutoCloseable {
 
     private BatchWriter newWriter(String tableUri) {
         TableRef table = TableRef.parse(tableUri);
-        return new BatchWriter(table.id(), rows -> warehouse.insert(table, rows), maxBatchRows, lingerMillis);
+        return new BatchWriter(table.id(), rows -> warehouse.insert(table, rows), maxBatchRows, lingerMillis,
+                warehouse.concurrentInserts());
     }
 
     @Override

@@ -51,8 +51,30 @@ public class BigQueryWarehouse implements Warehouse {
     // covers a batch stays true and saves a tables.get per batch.
     private final Map<TableRef, Schema> known = new ConcurrentHashMap<>();
 
+    private volatile int concurrentInserts = DEFAULT_CONCURRENT_INSERTS;
+
+    /**
+     * insertAll requests in flight per table: a round trip takes 50-200 ms, so one at a time
+     * caps a destination at a few thousand rows/s. 4 stays within the JDK HTTP client's pool
+     * of 5 kept-alive connections per host, so every request reuses a connection.
+     */
+    public static final int DEFAULT_CONCURRENT_INSERTS = 4;
+
     public BigQueryWarehouse(BigQueryClients clients) {
         this.clients = clients;
+    }
+
+    /** {@code dicom.bigquery.concurrent-inserts}: insertAll requests in flight per destination table. */
+    public void setConcurrentInserts(int concurrentInserts) {
+        if (concurrentInserts < 1) {
+            throw new IllegalArgumentException("dicom.bigquery.concurrent-inserts must be at least 1, got " + concurrentInserts);
+        }
+        this.concurrentInserts = concurrentInserts;
+    }
+
+    @Override
+    public int concurrentInserts() {
+        return concurrentInserts;
     }
 
     public BigQueryClients clients() {

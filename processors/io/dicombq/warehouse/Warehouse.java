@@ -28,6 +28,14 @@ public interface Warehouse extends AutoCloseable {
         insert(table, rows);
     }
 
+    /**
+     * How many inserts into one table may run at once; each destination's batch writer keeps
+     * this many requests in flight. 1 (the default) for a warehouse that commits one at a time.
+     */
+    default int concurrentInserts() {
+        return 1;
+    }
+
     /** The table's current schema; empty when the table does not exist. */
     Schema schema(TableRef table) throws Exception;
 

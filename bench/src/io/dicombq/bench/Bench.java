@@ -479,12 +479,12 @@ public final class Bench {
     // ---------------------------------------------------------------- (g) BigQuery (fake server)
 
     /**
-     * The warehouse class the bundle delivers BigQuery rows through (io.dicombq.warehouse.
-     * BigQueryWarehouse: the real google-cloud-bigquery client, tabledata.insertAll), in this JVM,
-     * against the project's fake BigQuery server over loopback HTTP. The bundle's own
-     * {@code dicom.warehouse=bigquery} wiring is not in main yet, so this measures the delivery
-     * path itself: batches of 500 rows (the group commit's maximum) from one thread, as one
-     * destination's batch writer sends them.
+     * The bundle's BigQuery delivery path (see {@link BigQueryDelivery}): rows handed in one per
+     * route thread to the destination's group-commit writer, which keeps
+     * {@code dicom.bigquery.concurrent-inserts} insertAll requests in flight through
+     * routes/bigquery.camel.yaml and the real google-cloud-bigquery client, to the project's fake
+     * BigQuery server in a JVM of its own over loopback HTTP. The rows are read before the clock
+     * starts; the fake's row count (a COUNT(*) query job) must match at the end.
      */
     void bigQuery() throws Exception {
         int n = corpus.size();
@@ -495,33 +495,29 @@ public final class Bench {
             rows.add(io.dicombq.row.ServiceColumns.apply(reader.read(f).row(), io.dicombq.row.ServiceColumns.INSERT,
                     now, Files.size(f), "STANDARD"));
         }
-        try (FakeBigQuery fake = new FakeBigQuery()) {
-            io.dicombq.bigquery.BigQueryClients clients = new io.dicombq.bigquery.BigQueryClients(fake.url(), null);
-            io.dicombq.warehouse.BigQueryWarehouse bq = new io.dicombq.warehouse.BigQueryWarehouse(clients);
+        List<io.dicombq.row.MetadataRow> warm = new ArrayList<>();
+        for (Path f : warmup) { // other UIDs (insertIds): the columns get added, the client warms up
+            warm.add(io.dicombq.row.ServiceColumns.apply(reader.read(f).row(), io.dicombq.row.ServiceColumns.INSERT,
+                    now, Files.size(f), "STANDARD"));
+        }
+        Path routes = Path.of(System.getProperty("bench.dir", "bench")).toAbsolutePath().resolveSibling("routes");
+        try (FakeBigQuery fake = new FakeBigQuery(); BigQueryDelivery bq = new BigQueryDelivery(fake.url(), routes)) {
             io.dicombq.warehouse.TableRef table = io.dicombq.warehouse.TableRef.parse("bq://local.dicom.instances");
             bq.prepare(table);
-            List<io.dicombq.row.MetadataRow> warm = new ArrayList<>();
-            for (Path f : warmup) { // other UIDs (insertIds): the columns get added, the client warms up
-                warm.add(io.dicombq.row.ServiceColumns.apply(reader.read(f).row(), io.dicombq.row.ServiceColumns.INSERT,
-                        now, Files.size(f), "STANDARD"));
-            }
-            for (int i = 0; i < warm.size(); i += 500) {
-                bq.insert(table, warm.subList(i, Math.min(warm.size(), i + 500)));
-            }
-            fake.baseline = fake.rows();
+            bq.deliver(table, warm);
+            long before = bq.rowCount(table);
             long t = System.nanoTime();
-            for (int i = 0; i < n; i += 500) {
-                bq.insert(table, rows.subList(i, Math.min(n, i + 500)));
-            }
+            bq.deliver(table, rows);
             double secs = (System.nanoTime() - t) / 1e9;
-            if (fake.rows() != n) {
-                throw new IllegalStateException("fake BigQuery holds " + fake.rows() + " rows, expected " + n);
+            long landed = bq.rowCount(table) - before;
+            if (landed != n) {
+                throw new IllegalStateException("fake BigQuery holds " + landed + " new rows, expected " + n);
             }
             double rate = n / secs;
-            log("(g) BigQuery delivery (BigQueryWarehouse.insert -> fake server, insertAll of 500): %d rows in %.2f s = %.0f rows/s",
-                    n, secs, rate);
+            log("(g) BigQuery delivery (Destinations -> routes/bigquery.camel.yaml -> fake server in its own JVM; "
+                            + "%d route threads, %d insertAll in flight, batches <= %d): %d rows in %.2f s = %.0f rows/s",
+                    bq.writerThreads, bq.concurrentInserts, bq.maxRows, n, secs, rate);
             record("(g) BigQuery insertAll (fake), rows/s", rate);
-            bq.close();
         }
     }
 

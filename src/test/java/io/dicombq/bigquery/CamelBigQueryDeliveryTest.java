@@ -19,6 +19,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -173,6 +179,68 @@ class CamelBigQueryDeliveryTest {
         delivery.insert(table, List.of(row), "operations/export-1"); // an export appending it: kept
         delivery.insert(table, List.of(row), "operations/export-1"); // that export retrying: dropped
         assertEquals(2, server.table("proj-a", "dicom", "instances").rows.size());
+    }
+
+    @Test
+    void aDestinationKeepsSeveralInsertAllsInFlightAndEveryRowLandsOnceOrFailsAlone() throws Exception {
+        addColumn(table, "NumberOfFrames", "INTEGER");
+        int inFlight = delivery.concurrentInserts();
+        assertEquals(BigQueryWarehouse.DEFAULT_CONCURRENT_INSERTS, inFlight);
+        // every insertAll waits until `inFlight` of them are open at once (as slow round trips
+        // would leave them); the bound only stops a broken writer from hanging the test
+        CountDownLatch open = new CountDownLatch(inFlight);
+        AtomicInteger now = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        server.beforeEachInsertAll(() -> {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            open.countDown();
+            try {
+                open.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            now.decrementAndGet();
+        });
+        List<MetadataRow> rows = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            MetadataRow r = TestRows.row("1.2.3.9." + i, "INSERT", T1);
+            rows.add(i % 30 == 17 ? TestRows.with(r, Field.nullable("NumberOfFrames", Field.Type.STRING), "many") : r);
+        }
+        Map<String, Throwable> outcome = new ConcurrentHashMap<>();
+        try (io.dicombq.stream.Destinations destinations = new io.dicombq.stream.Destinations(delivery, "store", 6, 0)) {
+            ExecutorService writers = Executors.newFixedThreadPool(rows.size());
+            for (MetadataRow r : rows) { // one route thread per row, as the drop folder's threads
+                writers.submit(() -> {
+                    try {
+                        destinations.write(table.uri(), r);
+                        outcome.put(r.getString("SOPInstanceUID"), new Throwable("ok"));
+                    } catch (Exception e) {
+                        outcome.put(r.getString("SOPInstanceUID"), e);
+                    }
+                });
+            }
+            writers.shutdown();
+            assertTrue(writers.awaitTermination(60, TimeUnit.SECONDS));
+        } finally {
+            server.beforeEachInsertAll(null);
+        }
+
+        assertEquals(0, open.getCount(), inFlight + " insertAll requests were open together");
+        assertEquals(inFlight, most.get());
+        List<Object> landed = server.table("proj-a", "dicom", "instances").rows.stream()
+                .map(r -> r.get("SOPInstanceUID")).toList();
+        for (MetadataRow r : rows) {
+            String uid = r.getString("SOPInstanceUID");
+            boolean bad = r.values().containsKey("NumberOfFrames");
+            if (bad) {
+                assertTrue(outcome.get(uid) instanceof io.dicombq.stream.RowRejectedException, uid + ": " + outcome.get(uid));
+                assertFalse(landed.contains(uid), uid);
+            } else {
+                assertEquals("ok", outcome.get(uid).getMessage(), uid);
+                assertEquals(1, landed.stream().filter(uid::equals).count(), uid + " landed exactly once");
+            }
+        }
+        assertEquals(rows.size() - 3, landed.size());
     }
 
     private void addColumn(TableRef t, String name, String type) {

@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,6 +96,7 @@ public final class FakeBigQueryServer implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger jobCounter = new AtomicInteger();
     private volatile Runnable beforeNextPatch;
+    private volatile Runnable beforeEachInsertAll;
     private final AtomicInteger insertAllFailures = new AtomicInteger();
     private volatile int insertAllFailureStatus;
 
@@ -106,6 +108,13 @@ public final class FakeBigQueryServer implements AutoCloseable {
     public FakeBigQueryServer(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);
+        // a thread per request, as BigQuery serves a client's concurrent insertAll calls at once
+        // (the JDK's default handles one request at a time on its dispatcher thread)
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-bigquery");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
     }
 
@@ -166,6 +175,14 @@ public final class FakeBigQueryServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs on the request's thread before every insertAll is answered (null to stop): lets a
+     * test hold requests open, as BigQuery's 50-200 ms round trips do, to see several in flight.
+     */
+    public void beforeEachInsertAll(Runnable r) {
+        beforeEachInsertAll = r;
+    }
+
     /** The next {@code times} insertAll calls answer HTTP {@code status} (e.g. 503) and store nothing. */
     public void failNextInsertAll(int times, int status) {
         insertAllFailureStatus = status;
@@ -175,6 +192,10 @@ public final class FakeBigQueryServer implements AutoCloseable {
     private void route(HttpExchange ex, String method, String path, Map<String, Object> body) throws IOException {
         Matcher m;
         if ((m = INSERT_ALL.matcher(path)).matches() && method.equals("POST")) {
+            Runnable hold = beforeEachInsertAll;
+            if (hold != null) {
+                hold.run();
+            }
             if (insertAllFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 send(ex, insertAllFailureStatus, error(insertAllFailureStatus, "The service is currently unavailable.",
                         "backendError", "UNAVAILABLE"));
@@ -317,8 +338,9 @@ public final class FakeBigQueryServer implements AutoCloseable {
         List<Map<String, Object>> rows = (List<Map<String, Object>>) body.get("rows");
         List<Map<String, Object>> errors = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        FieldIndex index = new FieldIndex();
         for (Map<String, Object> row : rows) {
-            problems.add(validate(t.fields, (Map<String, Object>) row.get("json"), ""));
+            problems.add(validate(index, t.fields, (Map<String, Object>) row.get("json"), ""));
         }
         boolean anyBad = problems.stream().anyMatch(p -> p != null);
         if (anyBad && !Boolean.TRUE.equals(body.get("skipInvalidRows"))) {
@@ -330,6 +352,7 @@ public final class FakeBigQueryServer implements AutoCloseable {
                                 "debugInfo", "", "message", p.substring(p.indexOf('|') + 1)))));
             }
         } else {
+            List<Map<String, Object>> accepted = new ArrayList<>(rows.size());
             for (int i = 0; i < rows.size(); i++) {
                 Map<String, Object> row = rows.get(i);
                 String insertId = (String) row.get("insertId");
@@ -338,9 +361,10 @@ public final class FakeBigQueryServer implements AutoCloseable {
                     errors.add(Map.of("index", i, "errors", List.of(Map.of("reason", "invalid",
                             "location", p.substring(0, p.indexOf('|')), "message", p.substring(p.indexOf('|') + 1)))));
                 } else if (insertId == null || t.insertIds.add(insertId)) {
-                    t.rows.add((Map<String, Object>) row.get("json"));
+                    accepted.add((Map<String, Object>) row.get("json"));
                 }
             }
+            t.rows.addAll(accepted); // one copy of the copy-on-write list per request, not one per row
         }
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("kind", "bigquery#tableDataInsertAllResponse");
@@ -352,10 +376,10 @@ public final class FakeBigQueryServer implements AutoCloseable {
 
     /** "location|message" for the first problem BigQuery would report, or null when the row fits. */
     @SuppressWarnings("unchecked")
-    private static String validate(List<Map<String, Object>> fields, Map<String, Object> row, String prefix) {
+    private static String validate(FieldIndex index, List<Map<String, Object>> fields, Map<String, Object> row, String prefix) {
         for (Map.Entry<String, Object> e : row.entrySet()) {
             String location = prefix + e.getKey();
-            Map<String, Object> f = find(fields, e.getKey());
+            Map<String, Object> f = index.find(fields, e.getKey());
             if (f == null) {
                 return location + "|no such field: " + location + ".";
             }
@@ -370,7 +394,7 @@ public final class FakeBigQueryServer implements AutoCloseable {
             }
             for (Object item : repeated ? (List<Object>) v : List.of(v)) {
                 String problem = "RECORD".equals(f.get("type"))
-                        ? item instanceof Map ? validate((List<Map<String, Object>>) f.get("fields"), (Map<String, Object>) item, location + ".")
+                        ? item instanceof Map ? validate(index, (List<Map<String, Object>>) f.get("fields"), (Map<String, Object>) item, location + ".")
                         : location + "|This field: " + location + " is not a record."
                         : scalarProblem((String) f.get("type"), item, location);
                 if (problem != null) {
@@ -505,6 +529,29 @@ public final class FakeBigQueryServer implements AutoCloseable {
             r.put("numRows", String.valueOf(t.rows.size()));
         }
         return r;
+    }
+
+    /**
+     * Field lookup by case-insensitive name for one insertAll request: each field list (the
+     * table's, a RECORD's) is indexed once per request instead of scanned once per column.
+     */
+    private static final class FieldIndex {
+        private final Map<List<Map<String, Object>>, Map<String, Map<String, Object>>> byList = new java.util.IdentityHashMap<>();
+
+        Map<String, Object> find(List<Map<String, Object>> fields, String name) {
+            if (fields == null) {
+                return null;
+            }
+            return byList.computeIfAbsent(fields, FieldIndex::index).get(name.toLowerCase(java.util.Locale.ROOT));
+        }
+
+        private static Map<String, Map<String, Object>> index(List<Map<String, Object>> fields) {
+            Map<String, Map<String, Object>> out = new HashMap<>();
+            for (Map<String, Object> f : fields) {
+                out.putIfAbsent(((String) f.get("name")).toLowerCase(java.util.Locale.ROOT), f);
+            }
+            return out;
+        }
     }
 
     private static Map<String, Object> find(List<Map<String, Object>> fields, String name) {
