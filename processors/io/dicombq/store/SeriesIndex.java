@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  * crash is then a line of its own that fails to parse and is skipped, and never swallows the
  * record appended after it. (Its instance was not acknowledged, so its source sends it again.)
  */
-final class SeriesIndex {
+public final class SeriesIndex {
     static final String FILE = "instances.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
@@ -38,7 +38,8 @@ final class SeriesIndex {
     // appends and rewrites of one series' index are serialized; series hash onto these locks
     private final Object[] locks = new Object[64];
 
-    SeriesIndex() {
+    // public: `camel run` instantiates every compiled class that has a no-argument constructor
+    public SeriesIndex() {
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
         }

@@ -1,6 +1,7 @@
 package io.dicombq.reliability;
 
 import io.dicombq.ingest.FailedFolder;
+import io.dicombq.ingest.SettledFiles;
 import io.dicombq.observe.DeliveryMonitor;
 import io.dicombq.observe.DestinationsHealthCheck;
 import io.dicombq.store.DicomStore;
@@ -77,6 +78,7 @@ final class InProcessBundle implements AutoCloseable {
         main.bind("deletionEnricher", new DeletionEnricher(store));
         main.bind("deadLetters", deadLetters);
         main.bind("failedFolder", new FailedFolder(inbox.resolve(".failed").toString()));
+        main.bind("settledFiles", new SettledFiles<>(300));
         main.bind("deliveryMonitor", monitor);
         main.bind("destinationsHealthCheck", health);
         main.bind("retryTracker", new RetryTracker(monitor, STORE, maxRedeliveries));
