@@ -75,7 +75,7 @@ public final class Bench {
     void run(CorpusMaker maker) throws Exception {
         long t0 = System.nanoTime();
         corpus = maker.make(work.resolve("corpus"), corpusSize);
-        warmup = new CorpusMaker(maker, 999).make(work.resolve("warmup"), quick ? 600 : 2500);
+        warmup = new CorpusMaker(maker, 999).make(work.resolve("warmup"), quick ? 1500 : 5000);
         long bytes = 0;
         for (Path p : corpus) {
             bytes += Files.size(p);
