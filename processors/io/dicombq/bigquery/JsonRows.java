@@ -66,8 +66,18 @@ public final class JsonRows {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static Object jsonReady(String column, Object v) {
+        try {
+            return jsonReady(v);
+        } catch (NoJsonForm e) {
+            throw new IllegalArgumentException("column " + column + e.path + " holds a " + e.type
+                    + ", which has no JSON form BigQuery accepts");
+        }
+    }
+
+    // every value of every row passes here: the path for the error message is built only on failure
+    @SuppressWarnings("unchecked")
+    private static Object jsonReady(Object v) {
         if (v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Integer
                 || v instanceof Short || v instanceof Double || v instanceof Float) {
             return v;
@@ -85,7 +95,7 @@ public final class JsonRows {
             List<Object> out = new ArrayList<>(list.size());
             for (Object o : list) {
                 if (o != null) { // BigQuery rejects NULL elements in a REPEATED field
-                    out.add(jsonReady(column, o));
+                    out.add(jsonReady(o));
                 }
             }
             return out;
@@ -94,12 +104,27 @@ public final class JsonRows {
             Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : ((Map<String, Object>) map).entrySet()) {
                 if (e.getValue() != null) {
-                    out.put(e.getKey(), jsonReady(column + "." + e.getKey(), e.getValue()));
+                    try {
+                        out.put(e.getKey(), jsonReady(e.getValue()));
+                    } catch (NoJsonForm inner) {
+                        throw new NoJsonForm("." + e.getKey() + inner.path, inner.type);
+                    }
                 }
             }
             return out;
         }
-        throw new IllegalArgumentException("column " + column + " holds a " + v.getClass().getName()
-                + ", which has no JSON form BigQuery accepts");
+        throw new NoJsonForm("", v.getClass().getName());
+    }
+
+    /** A value with no JSON form, and where it sits below its column. */
+    private static final class NoJsonForm extends RuntimeException {
+        final String path;
+        final String type;
+
+        NoJsonForm(String path, String type) {
+            super(null, null, false, false);
+            this.path = path;
+            this.type = type;
+        }
     }
 }
