@@ -162,16 +162,12 @@ public final class DuckDbWarehouse implements Warehouse {
                 throw new IllegalArgumentException("insert into " + table + " failed: " + e.getMessage(), e);
             }
             String sql = "INSERT INTO " + qualified(table) + " BY NAME SELECT * FROM " + readJson(typed);
-            conn.setAutoCommit(false);
+            // one statement in autocommit is its own transaction: all rows or none
             try (PreparedStatement ps = conn.prepareStatement(sql)) {
                 ps.setString(1, file.toString());
                 ps.executeUpdate();
-                conn.commit();
             } catch (SQLException e) {
-                safeRollback(conn);
                 throw new SQLException("insert into " + table + " failed: " + whichColumn(conn, typed, file, e), e);
-            } finally {
-                conn.setAutoCommit(true);
             }
         } finally {
             Files.deleteIfExists(file);
