@@ -58,12 +58,10 @@ public class StowRequest implements Processor {
     private volatile ProducerTemplate template;
     private volatile ExecutorService pool;
 
-    /** @param storeDir the store's directory ({@code dicom.store.dir}); parts are spooled to its {@code .incoming/} */
-    public StowRequest(String storeDir) {
-        this(storeDir, 32);
-    }
-
-    /** @param parallelParts parts of one request delivered at once ({@code dicom.stow.parallel-parts}) */
+    /**
+     * @param storeDir      the store's directory ({@code dicom.store.dir}); parts are spooled to its {@code .incoming/}
+     * @param parallelParts parts of one request delivered at once ({@code dicom.stow.parallel-parts})
+     */
     public StowRequest(String storeDir, int parallelParts) {
         this.incoming = Path.of(storeDir).resolve(".incoming");
         this.parallelParts = parallelParts;

@@ -231,7 +231,7 @@ public final class DicomStore {
         return dcm.resolveSibling(name.substring(0, name.length() - ".dcm".length()) + ".json");
     }
 
-    private static void moveAtomically(Path from, Path to) throws IOException {
+    static void moveAtomically(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

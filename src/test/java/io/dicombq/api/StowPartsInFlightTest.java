@@ -2,13 +2,13 @@ package io.dicombq.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dicombq.row.MetadataRow;
-import io.dicombq.row.Schema;
 import io.dicombq.store.DicomStore;
 import io.dicombq.store.StoredInstance;
 import io.dicombq.stream.Destinations;
 import io.dicombq.stream.InstanceIntake;
 import io.dicombq.warehouse.DuckDbWarehouse;
 import io.dicombq.warehouse.TableRef;
+import io.dicombq.testing.ForwardingWarehouse;
 import io.dicombq.warehouse.Warehouse;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -237,7 +236,7 @@ class StowPartsInFlightTest {
     }
 
     /** The embedded warehouse, recording the SOP Instance UIDs of every batch it is given. */
-    static final class RecordingWarehouse implements Warehouse {
+    static final class RecordingWarehouse extends ForwardingWarehouse {
         volatile DuckDbWarehouse real;
         volatile Runnable afterInsert = () -> { };
         final List<List<String>> batches = new CopyOnWriteArrayList<>();
@@ -247,8 +246,8 @@ class StowPartsInFlightTest {
         }
 
         @Override
-        public void prepare(TableRef table) throws Exception {
-            real.prepare(table);
+        protected Warehouse delegate() {
+            return real;
         }
 
         @Override
@@ -258,31 +257,6 @@ class StowPartsInFlightTest {
             for (int i = 0; i < rows.size(); i++) {
                 afterInsert.run();
             }
-        }
-
-        @Override
-        public Schema schema(TableRef table) throws Exception {
-            return real.schema(table);
-        }
-
-        @Override
-        public long rowCount(TableRef table) throws Exception {
-            return real.rowCount(table);
-        }
-
-        @Override
-        public void truncate(TableRef table) throws Exception {
-            real.truncate(table);
-        }
-
-        @Override
-        public List<Map<String, Object>> query(String sql) throws Exception {
-            return real.query(sql);
-        }
-
-        @Override
-        public void close() throws Exception {
-            real.close();
         }
     }
 }

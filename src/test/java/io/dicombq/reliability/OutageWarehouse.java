@@ -1,13 +1,12 @@
 package io.dicombq.reliability;
 
 import io.dicombq.row.MetadataRow;
-import io.dicombq.row.Schema;
+import io.dicombq.testing.ForwardingWarehouse;
 import io.dicombq.warehouse.TableRef;
 import io.dicombq.warehouse.Warehouse;
 
 import java.net.ConnectException;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,13 +15,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The real embedded warehouse, with a switch per table that makes inserts fail the way an
  * unreachable BigQuery does: lets a test take one destination down and bring it back.
  */
-final class OutageWarehouse implements Warehouse {
+final class OutageWarehouse extends ForwardingWarehouse {
     private final Warehouse real;
     private final Set<String> down = ConcurrentHashMap.newKeySet();
     final AtomicInteger failedInserts = new AtomicInteger();
 
     OutageWarehouse(Warehouse real) {
         this.real = real;
+    }
+
+    @Override
+    protected Warehouse delegate() {
+        return real;
     }
 
     void down(String tableUri) {
@@ -34,41 +38,11 @@ final class OutageWarehouse implements Warehouse {
     }
 
     @Override
-    public void prepare(TableRef table) throws Exception {
-        real.prepare(table);
-    }
-
-    @Override
     public void insert(TableRef table, List<MetadataRow> rows) throws Exception {
         if (down.contains(table.uri())) {
             failedInserts.incrementAndGet();
             throw new ConnectException("insertAll into " + table.uri() + ": connection refused (outage)");
         }
         real.insert(table, rows);
-    }
-
-    @Override
-    public Schema schema(TableRef table) throws Exception {
-        return real.schema(table);
-    }
-
-    @Override
-    public long rowCount(TableRef table) throws Exception {
-        return real.rowCount(table);
-    }
-
-    @Override
-    public void truncate(TableRef table) throws Exception {
-        real.truncate(table);
-    }
-
-    @Override
-    public List<Map<String, Object>> query(String sql) throws Exception {
-        return real.query(sql);
-    }
-
-    @Override
-    public void close() throws Exception {
-        real.close();
     }
 }
