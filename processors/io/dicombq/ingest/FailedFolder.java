@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
@@ -19,10 +20,34 @@ import java.time.Instant;
 public final class FailedFolder {
     private static final Logger LOG = LoggerFactory.getLogger(FailedFolder.class);
 
+    private static final long REPORT_EVERY_MS = 60_000;
+
     private final Path failedDir;
+    private final java.util.Map<String, Long> lastReported = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FailedFolder(String failedDir) {
         this.failedDir = Path.of(failedDir).toAbsolutePath().normalize();
+    }
+
+    /**
+     * A file that could not be streamed for a reason that is not its own: says so at ERROR (once a
+     * minute per file, as it is tried again on every poll) and fails the exchange again, so the
+     * file consumer leaves the file in the inbox.
+     */
+    public void retryLater(Exchange exchange) throws Exception {
+        String relative = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        long now = System.currentTimeMillis();
+        Long last = lastReported.get(relative);
+        if (last == null || now - last >= REPORT_EVERY_MS) {
+            if (lastReported.size() > 10_000) {
+                lastReported.clear();
+            }
+            lastReported.put(relative, now);
+            LOG.error("Could not stream {}: {}; it stays in the inbox and is tried again on the next poll",
+                    relative, cause == null ? "unknown reason" : cause.toString());
+        }
+        throw cause != null ? cause : new IllegalStateException("could not stream " + relative);
     }
 
     public void keep(Exchange exchange) throws IOException {
@@ -37,7 +62,12 @@ public final class FailedFolder {
         }
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+        if (Files.isSymbolicLink(source) && !Files.exists(source)) {
+            // a link to nothing: the link itself is kept, so it still says where it pointed
+            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        } else {
+            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+        }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(target.resolveSibling(target.getFileName() + ".reason.txt"),
                 "file: " + relative + "\nrejected: " + Instant.now() + "\nreason: " + reason + "\n",

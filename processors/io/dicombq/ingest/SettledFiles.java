@@ -14,6 +14,11 @@ import java.util.function.LongSupplier;
  * thread until the file is old enough, which holds back every file listed after it: with files
  * arriving steadily, that wait was most of the drop-folder latency.
  *
+ * <p>A file listed by one poll can be gone by the time it is looked at: its instance was just
+ * acknowledged and removed by the exchange a previous poll started. Camel's listing then reports
+ * it with no attributes (modification time 0); taking it would start a second exchange for a
+ * file that no longer exists, so a file without a time is first checked for.
+ *
  * <p>A file whose modification time is in the future (a writer with a clock ahead of ours) has no
  * usable age: it is taken once its size and time have stayed the same for {@code minAgeMillis}.
  */
@@ -41,6 +46,10 @@ public final class SettledFiles<T> implements GenericFileFilter<T> {
         }
         long now = clock.getAsLong();
         long modified = file.getLastModified();
+        if (modified == 0 && file.getFile() instanceof java.io.File f
+                && java.nio.file.Files.notExists(f.toPath(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false; // already taken and removed (see above); a file really dated 1970 is still taken
+        }
         if (modified <= now) {
             futureDated.remove(file.getAbsoluteFilePath());
             return now - modified >= minAgeMillis;

@@ -92,6 +92,14 @@ public final class DicomStore {
      * source is on another file system.
      */
     private static void place(Path source, boolean keepSource, Path target) throws IOException {
+        if (keepSource && Files.isSymbolicLink(source)) {
+            // a link dropped into the inbox: the store takes a copy of what it points to; a hard link
+            // would keep the symbolic link itself, or share the file its owner may still change
+            Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+            moveAtomically(tmp, target);
+            return;
+        }
         try {
             if (keepSource) {
                 Files.createLink(target, source);

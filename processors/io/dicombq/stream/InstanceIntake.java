@@ -49,6 +49,10 @@ public final class InstanceIntake {
                                 @Header("DicomExpectedStudy") String expectedStudy,
                                 @Header("DicomBlobSize") Long blobSize) throws Exception {
         Path file = toPath(body);
+        if (java.nio.file.Files.isSymbolicLink(file) && !java.nio.file.Files.exists(file)) {
+            throw new InvalidDicomException("a symbolic link to a file that does not exist ("
+                    + java.nio.file.Files.readSymbolicLink(file) + ")");
+        }
         ParsedInstance parsed = reader.read(file);
         checkUid("StudyInstanceUID", parsed.studyInstanceUid());
         checkUid("SeriesInstanceUID", parsed.seriesInstanceUid());

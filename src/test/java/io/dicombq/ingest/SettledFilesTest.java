@@ -2,6 +2,11 @@ package io.dicombq.ingest;
 
 import org.apache.camel.component.file.GenericFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,6 +30,19 @@ class SettledFilesTest {
         assertFalse(settled.accept(file("/in/a.dcm", 10, now.get() - 299)));
         assertTrue(settled.accept(file("/in/a.dcm", 10, now.get() - 300)));
         assertTrue(settled.accept(file("/in/old.dcm", 0, 5)), "an old empty file is taken (and rejected later as not DICOM)");
+    }
+
+    @Test
+    void aFileGoneSinceTheListingIsNotTakenButOneDatedNineteenSeventyIs(@TempDir Path dir) throws Exception {
+        GenericFile<Object> gone = file(dir.resolve("gone.dcm").toString(), 0, 0);
+        gone.setFile(dir.resolve("gone.dcm").toFile());
+        assertFalse(settled.accept(gone), "the listing saw it, but an earlier exchange has removed it");
+
+        Path epoch = Files.writeString(dir.resolve("epoch.dcm"), "x");
+        Files.setLastModifiedTime(epoch, FileTime.fromMillis(0));
+        GenericFile<Object> old = file(epoch.toString(), 1, 0);
+        old.setFile(epoch.toFile());
+        assertTrue(settled.accept(old), "an existing file with modification time 0 (reproducible archives) is taken");
     }
 
     @Test

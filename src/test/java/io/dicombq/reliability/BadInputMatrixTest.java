@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static io.dicombq.row.corpus.DicomWriter.str;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,6 +52,11 @@ class BadInputMatrixTest {
         TestInstances.drop(inbox, "bad/traversal.dcm",
                 TestInstances.instance("../../../../escaped", TestInstances.study(6) + ".1", TestInstances.sop(6, 2)));
         TestInstances.drop(inbox, "odd/huge-private.dcm", hugePrivateElement());
+        // links: one to nothing, one to an instance kept outside the inbox
+        Files.createDirectories(inbox.resolve("links"));
+        Files.createSymbolicLink(inbox.resolve("links/dangling.dcm"), bundle.root.resolve("nowhere.dcm"));
+        Path outside = Files.write(bundle.root.resolve("outside.dcm"), TestInstances.instance(6, 4));
+        Files.createSymbolicLink(inbox.resolve("links/linked.dcm"), outside);
         // the same instance twice, under two names
         TestInstances.drop(inbox, "odd/dup-a.dcm", TestInstances.instance(6, 9));
         TestInstances.drop(inbox, "odd/dup-b.dcm", TestInstances.instance(6, 9));
@@ -108,6 +114,28 @@ class BadInputMatrixTest {
     }
 
     @Test
+    void aLinkToNothingIsRejectedAndKeptAsTheLinkItWas() throws Exception {
+        assertRejected("links/dangling.dcm", "a symbolic link to a file that does not exist");
+        assertTrue(Files.isSymbolicLink(failed.resolve("links/dangling.dcm")));
+        assertEquals(bundle.root.resolve("nowhere.dcm"), Files.readSymbolicLink(failed.resolve("links/dangling.dcm")));
+    }
+
+    @Test
+    void aLinkToAnInstanceStoresACopyAndLeavesTheLinkedFileAlone() throws Exception {
+        String where = " WHERE SOPInstanceUID = '" + TestInstances.sop(6, 4) + "'";
+        assertEquals(1, bundle.count("SELECT count(*) FROM p.d.matrix_view" + where));
+        Path outside = bundle.root.resolve("outside.dcm");
+        assertTrue(Files.isRegularFile(outside, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the linked file is untouched");
+        try (Stream<Path> walk = Files.walk(bundle.root.resolve("store"))) {
+            Path kept = walk.filter(p -> p.getFileName().toString().equals(TestInstances.sop(6, 4) + ".dcm"))
+                    .findFirst().orElseThrow();
+            assertFalse(Files.isSymbolicLink(kept), "the store holds the bytes, not a link to someone else's file");
+            assertFalse(Files.isSameFile(kept, outside), "nor a hard link to it, which its owner could still change");
+            assertArrayEquals(Files.readAllBytes(outside), Files.readAllBytes(kept));
+        }
+    }
+
+    @Test
     void aDuplicateIsAcceptedTwiceAndShownOnce() throws Exception {
         String where = " WHERE SOPInstanceUID = '" + TestInstances.sop(6, 9) + "'";
         assertEquals(2, bundle.count("SELECT count(*) FROM p.d.matrix" + where));
@@ -117,7 +145,7 @@ class BadInputMatrixTest {
     /** The failed folder keeps the file as it was, and its reason file names the problem. */
     private static void assertRejected(String name, String reasonMentions) throws Exception {
         Path kept = failed.resolve(name);
-        assertTrue(Files.exists(kept), name + " kept in the failed folder");
+        assertTrue(Files.exists(kept, java.nio.file.LinkOption.NOFOLLOW_LINKS), name + " kept in the failed folder");
         String reason = Files.readString(failed.resolve(name + ".reason.txt"));
         assertTrue(reason.contains("reason: "), reason);
         String why = reason.substring(reason.indexOf("reason: ") + 8).trim();
