@@ -116,6 +116,9 @@ final class BatchWriter implements AutoCloseable {
         for (Pending p : batch) {
             rows.add(p.row());
         }
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("Writing a batch of {} rows to {}", rows.size(), name);
+        }
         try {
             sink.insert(rows);
             batch.forEach(p -> p.done().complete(null));

@@ -10,8 +10,11 @@ import org.duckdb.DuckDBDriver;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -38,11 +41,14 @@ import java.util.function.Consumer;
  * file are serialized by a lock per catalog: DuckDB would otherwise abort concurrent
  * ALTER TABLE and INSERT on the same table with a transaction conflict. Reads never wait.
  *
- * <p>A batch is written to a temporary newline-delimited JSON file and loaded with one
+ * <p>A batch is written to a newline-delimited JSON file and loaded with one
  * {@code INSERT ... BY NAME SELECT * FROM read_json(..., columns = {exact types})} in one
  * transaction: it takes nested STRUCT/LIST values of any depth and leaves type conversion
  * (dates, times, timestamps with offsets) to DuckDB; a value it cannot convert fails the whole
- * batch with a message naming the column.
+ * batch with a message naming the column. The file is one per catalog ({@code .PROJECT.load.ndjson}
+ * in the data directory), rewritten by each batch under the catalog's lock and emptied after it:
+ * creating a file per batch cost more than the load of a small batch on file systems where a new
+ * inode is expensive (ext4 without a journal scans for recently deleted ones).
  *
  * <p>TIMESTAMP columns are {@code TIMESTAMPTZ} (see {@link DuckDbTypes}); sessions run in UTC.
  */
@@ -76,6 +82,8 @@ public final class DuckDbWarehouse implements Warehouse {
         try (Statement st = root.createStatement()) {
             // TIMESTAMPTZ values are shown and parsed in UTC in every session of this instance.
             st.execute("SET GLOBAL TimeZone = 'UTC'");
+            // each load file is rewritten in place: nothing of an earlier batch may be served from a cache
+            st.execute("SET GLOBAL enable_external_file_cache = false");
             if (threads > 0) {
                 st.execute("SET GLOBAL threads = " + threads);
             }
@@ -154,9 +162,11 @@ public final class DuckDbWarehouse implements Warehouse {
         if (typed.isEmpty()) {
             throw new IllegalArgumentException("rows for " + table + " have no columns");
         }
-        Path file = Files.createTempFile("dicombq-load-", ".ndjson");
+        // the catalog's lock is held (see insert): no other batch uses this file now
+        Path file = dataDir.resolve("." + table.project() + ".load.ndjson");
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file,
+                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 1 << 16)) {
                 BatchJson.write(columns, rows, out);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("insert into " + table + " failed: " + e.getMessage(), e);
@@ -170,7 +180,12 @@ public final class DuckDbWarehouse implements Warehouse {
                 throw new SQLException("insert into " + table + " failed: " + whichColumn(conn, typed, file, e), e);
             }
         } finally {
-            Files.deleteIfExists(file);
+            // emptied, not removed: the next batch reuses the file (and the rows are in the table now)
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            } catch (NoSuchFileException gone) {
+                // nothing to empty
+            }
         }
     }
 

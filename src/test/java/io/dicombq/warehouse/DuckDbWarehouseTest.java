@@ -255,6 +255,23 @@ class DuckDbWarehouseTest {
     }
 
     @Test
+    void eachBatchLoadsItsOwnRowsThoughTheLoadFileIsReused() throws Exception {
+        // a long batch, then a shorter one through the same file: nothing of the first may be read again
+        warehouse.insert(table, List.of(
+                with(row("1", "1.1", "1.1.1", "INSERT", "2024-01-01T00:00:00Z"), Field.nullable("StudyDescription", STRING), "a much longer description"),
+                with(row("1", "1.1", "1.1.2", "INSERT", "2024-01-01T00:00:00Z"), Field.nullable("StudyDescription", STRING), "second")));
+        warehouse.insert(table, List.of(
+                with(row("1", "1.1", "1.1.3", "INSERT", "2024-01-01T00:00:00Z"), Field.nullable("StudyDescription", STRING), "x")));
+
+        assertEquals(List.of(Map.of("SOPInstanceUID", "1.1.1", "StudyDescription", "a much longer description"),
+                        Map.of("SOPInstanceUID", "1.1.2", "StudyDescription", "second"),
+                        Map.of("SOPInstanceUID", "1.1.3", "StudyDescription", "x")),
+                warehouse.query("SELECT SOPInstanceUID, StudyDescription FROM local.dicom.instances ORDER BY 1"));
+        Path load = dataDir.resolve(".local.load.ndjson");
+        assertEquals(0, Files.size(load), "emptied once the batch is in the table");
+    }
+
+    @Test
     void aValueDuckDbCannotConvertFailsTheWholeBatchNamingTheColumn() throws Exception {
         MetadataRow good = with(row("1", "1.1", "1.1.1", "INSERT", "2024-01-01T00:00:00Z"),
                 Field.nullable("StudyDate", DATE), "2024-01-01");
@@ -264,7 +281,7 @@ class DuckDbWarehouseTest {
         Exception e = assertThrows(Exception.class, () -> warehouse.insert(table, List.of(good, bad)));
 
         assertTrue(e.getMessage().contains("column StudyDate (DATE)") && e.getMessage().contains("2024-13-45")
-                && !e.getMessage().contains("dicombq-load"), e.getMessage());
+                && !e.getMessage().contains("load.ndjson"), e.getMessage());
         assertEquals(0, warehouse.rowCount(table), "all or nothing");
         warehouse.insert(table, List.of(good)); // one by one, the good row goes in
         assertEquals(1, warehouse.rowCount(table));
