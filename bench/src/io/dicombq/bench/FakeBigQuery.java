@@ -47,6 +47,11 @@ final class FakeBigQuery implements AutoCloseable {
         return url;
     }
 
+    /** CPU time the fake's JVM has used so far, all threads (user + system), in ms. */
+    long cpuMillis() {
+        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+    }
+
     /** The fake's own JVM: serves until its stdin closes (the bench ends or closes it). */
     public static void main(String[] args) throws Exception {
         try (FakeBigQueryServer server = new FakeBigQueryServer()) {
