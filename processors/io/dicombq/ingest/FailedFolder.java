@@ -72,6 +72,10 @@ public final class FailedFolder {
         Files.writeString(target.resolveSibling(target.getFileName() + ".reason.txt"),
                 "file: " + relative + "\nrejected: " + Instant.now() + "\nreason: " + reason + "\n",
                 StandardCharsets.UTF_8);
+        if (Files.isSymbolicLink(source) && !Files.exists(source)) {
+            // the file consumer sees no file behind the link and would leave it for the next poll
+            Files.deleteIfExists(source);
+        }
         LOG.warn("Rejected {}: {} (kept in {})", relative, reason, target);
     }
 }

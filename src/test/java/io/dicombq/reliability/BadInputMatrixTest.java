@@ -115,9 +115,17 @@ class BadInputMatrixTest {
 
     @Test
     void aLinkToNothingIsRejectedAndKeptAsTheLinkItWas() throws Exception {
-        assertRejected("links/dangling.dcm", "a symbolic link to a file that does not exist");
+        // not a regular file, so the set-up's wait for an empty inbox does not cover it
+        Path link = bundle.inbox.resolve("links/dangling.dcm");
+        Await.until("the link is taken", Duration.ofSeconds(10),
+                () -> Files.exists(failed.resolve("links/dangling.dcm.reason.txt"))
+                        && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS));
         assertTrue(Files.isSymbolicLink(failed.resolve("links/dangling.dcm")));
         assertEquals(bundle.root.resolve("nowhere.dcm"), Files.readSymbolicLink(failed.resolve("links/dangling.dcm")));
+        assertRejected("links/dangling.dcm", "a symbolic link to a file that does not exist");
+        String first = Files.readString(failed.resolve("links/dangling.dcm.reason.txt"));
+        Thread.sleep(500); // several polls: the link left the inbox, so it is not rejected again
+        assertEquals(first, Files.readString(failed.resolve("links/dangling.dcm.reason.txt")));
     }
 
     @Test
@@ -126,6 +134,8 @@ class BadInputMatrixTest {
         assertEquals(1, bundle.count("SELECT count(*) FROM p.d.matrix_view" + where));
         Path outside = bundle.root.resolve("outside.dcm");
         assertTrue(Files.isRegularFile(outside, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the linked file is untouched");
+        assertFalse(Files.exists(bundle.inbox.resolve("links/linked.dcm"), java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                "the link leaves the inbox once streamed");
         try (Stream<Path> walk = Files.walk(bundle.root.resolve("store"))) {
             Path kept = walk.filter(p -> p.getFileName().toString().equals(TestInstances.sop(6, 4) + ".dcm"))
                     .findFirst().orElseThrow();
