@@ -68,6 +68,11 @@ public final class StreamConfigs implements CamelContextAware {
         return endpoints;
     }
 
+    /** Whether there is exactly one destination: the fan-out then writes on the caller's own thread. */
+    public boolean single() throws Exception {
+        return endpoints().size() == 1;
+    }
+
     /**
      * A route added while Camel is still starting is not always started with the others (it stays
      * stopped under the Camel CLI), so the first caller waits until start-up is over. Callers are
