@@ -1,18 +1,13 @@
 package io.dicombq.bench;
 
 import io.dicombq.bigquery.BigQueryClients;
-import io.dicombq.bigquery.BigQueryInsertBatch;
-import io.dicombq.bigquery.BigQueryRejections;
+import io.dicombq.bigquery.BigQueryRouteContext;
 import io.dicombq.bigquery.CamelBigQueryDelivery;
 import io.dicombq.row.MetadataRow;
 import io.dicombq.stream.Destinations;
 import io.dicombq.warehouse.BigQueryWarehouse;
 import io.dicombq.warehouse.TableRef;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteConfigurationBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 
 import java.io.Reader;
 import java.nio.file.Files;
@@ -60,20 +55,10 @@ final class BigQueryDelivery implements AutoCloseable {
         clients = new BigQueryClients(bigQueryUrl, null);
         tables = new BigQueryWarehouse(clients);
         tables.setConcurrentInserts(concurrentInserts);
-        context = new DefaultCamelContext();
-        context.getRegistry().bind("bigQueryInsertBatch", new BigQueryInsertBatch(tables));
-        context.getRegistry().bind("bigQueryRejections", new BigQueryRejections());
-        context.addRoutesConfigurations(new RouteConfigurationBuilder() {
-            @Override
-            public void configuration() {
-                routeConfiguration("sub-route").errorHandler(noErrorHandler()); // as routes/stream.camel.yaml
-            }
-        });
-        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveResource(context,
-                "file:" + routes.resolve("bigquery.camel.yaml").toAbsolutePath()));
-        delivery = new CamelBigQueryDelivery(tables);
-        context.getRegistry().bind("warehouse", delivery); // the registry hands it the CamelContext
-        context.start();
+        BigQueryRouteContext wired = BigQueryRouteContext.start(tables,
+                "file:" + routes.resolve("bigquery.camel.yaml").toAbsolutePath());
+        context = wired.context();
+        delivery = wired.delivery();
         destinations = new Destinations(delivery, "projects/local/locations/local/datasets/local/dicomStores/local",
                 maxRows, lingerMs);
     }

@@ -7,10 +7,6 @@ import io.dicombq.warehouse.BigQueryWarehouse;
 import io.dicombq.warehouse.PartialInsertException;
 import io.dicombq.warehouse.TableRef;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteConfigurationBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,20 +50,9 @@ class CamelBigQueryDeliveryTest {
         clients = new BigQueryClients(server.url(), null);
         BigQueryWarehouse tables = new BigQueryWarehouse(clients);
 
-        context = new DefaultCamelContext();
-        context.getRegistry().bind("bigQueryInsertBatch", new BigQueryInsertBatch(tables));
-        context.getRegistry().bind("bigQueryRejections", new BigQueryRejections());
-        context.addRoutesConfigurations(new RouteConfigurationBuilder() {
-            @Override
-            public void configuration() {
-                routeConfiguration("sub-route").errorHandler(noErrorHandler()); // as routes/stream.camel.yaml
-            }
-        });
-        PluginHelper.getRoutesLoader(context).loadRoutes(
-                ResourceHelper.resolveResource(context, "classpath:camel/bigquery.camel.yaml"));
-        delivery = new CamelBigQueryDelivery(tables);
-        context.getRegistry().bind("warehouse", delivery); // the registry hands it the CamelContext
-        context.start();
+        BigQueryRouteContext wired = BigQueryRouteContext.start(tables, "classpath:camel/bigquery.camel.yaml");
+        context = wired.context();
+        delivery = wired.delivery();
         delivery.prepare(table);
     }
 
