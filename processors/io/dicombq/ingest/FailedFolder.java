@@ -11,6 +11,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps a dropped file that is not a usable DICOM instance: a copy goes to the inbox's failed
@@ -23,7 +25,7 @@ public final class FailedFolder {
     private static final long REPORT_EVERY_MS = 60_000;
 
     private final Path failedDir;
-    private final java.util.Map<String, Long> lastReported = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> lastReported = new ConcurrentHashMap<>();
 
     public FailedFolder(String failedDir) {
         this.failedDir = Path.of(failedDir).toAbsolutePath().normalize();
@@ -62,7 +64,8 @@ public final class FailedFolder {
         }
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        if (Files.isSymbolicLink(source) && !Files.exists(source)) {
+        boolean linkToNothing = Files.isSymbolicLink(source) && !Files.exists(source);
+        if (linkToNothing) {
             // a link to nothing: the link itself is kept, so it still says where it pointed
             Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
         } else {
@@ -72,7 +75,7 @@ public final class FailedFolder {
         Files.writeString(target.resolveSibling(target.getFileName() + ".reason.txt"),
                 "file: " + relative + "\nrejected: " + Instant.now() + "\nreason: " + reason + "\n",
                 StandardCharsets.UTF_8);
-        if (Files.isSymbolicLink(source) && !Files.exists(source)) {
+        if (linkToNothing) {
             // the file consumer sees no file behind the link and would leave it for the next poll
             Files.deleteIfExists(source);
         }

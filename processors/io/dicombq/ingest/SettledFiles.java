@@ -3,6 +3,9 @@ package io.dicombq.ingest;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileFilter;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -46,8 +49,7 @@ public final class SettledFiles<T> implements GenericFileFilter<T> {
         }
         long now = clock.getAsLong();
         long modified = file.getLastModified();
-        if (modified == 0 && file.getFile() instanceof java.io.File f
-                && java.nio.file.Files.notExists(f.toPath(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (modified == 0 && file.getFile() instanceof File f && Files.notExists(f.toPath(), LinkOption.NOFOLLOW_LINKS)) {
             return false; // already taken and removed (see above); a file really dated 1970 is still taken
         }
         if (modified <= now) {

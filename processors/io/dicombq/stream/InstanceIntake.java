@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -49,9 +50,9 @@ public final class InstanceIntake {
                                 @Header("DicomExpectedStudy") String expectedStudy,
                                 @Header("DicomBlobSize") Long blobSize) throws Exception {
         Path file = toPath(body);
-        if (java.nio.file.Files.isSymbolicLink(file) && !java.nio.file.Files.exists(file)) {
+        if (Files.isSymbolicLink(file) && !Files.exists(file)) {
             throw new InvalidDicomException("a symbolic link to a file that does not exist ("
-                    + java.nio.file.Files.readSymbolicLink(file) + ")");
+                    + Files.readSymbolicLink(file) + ")");
         }
         ParsedInstance parsed = reader.read(file);
         checkUid("StudyInstanceUID", parsed.studyInstanceUid());
@@ -67,7 +68,7 @@ public final class InstanceIntake {
         Instant storedAt = Instant.now();
         String sc = storageClass == null || storageClass.isBlank() ? "STANDARD" : storageClass;
         boolean keepSource = source == null || "folder".equals(source);
-        long size = blobSize != null ? blobSize : java.nio.file.Files.size(file);
+        long size = blobSize != null ? blobSize : Files.size(file);
         MetadataRow row = ServiceColumns.apply(parsed.row(), ServiceColumns.INSERT, storedAt, size, sc);
         // a row over the limit keeps the instance: its largest elements move to DroppedTags
         row = RowSizePolicy.fit(row, maxRowBytes);
