@@ -16,10 +16,17 @@ import java.lang.reflect.Proxy;
  * one STOW-RS upload from a client that asks for h2c (Java's HttpClient does by default) would fill
  * the heap; over HTTP/1.1 the body streams. Camel's platform-http takes a {@code Vertx} from the
  * registry but offers no setting for the server's options, hence this thin wrapper around
- * {@code createHttpServer}. The real instance is made on first use, so a bean the YAML loader makes
+ * {@code createHttpServer}, which also sets the body chunk size ({@link #MAX_CHUNK_SIZE}). The real instance is made on first use, so a bean the YAML loader makes
  * and throws away costs nothing.
  */
 public final class NoH2cVertx implements InvocationHandler {
+    /**
+     * Body chunks of up to 64 KiB instead of Vert.x's 8 KiB: an upload is handed from the event loop
+     * to the reading thread chunk by chunk, so larger chunks mean fewer hand-offs
+     * (see {@link RequestBodyStream}).
+     */
+    static final int MAX_CHUNK_SIZE = 64 * 1024;
+
     private Vertx real;
 
     private NoH2cVertx() {
@@ -65,7 +72,8 @@ public final class NoH2cVertx implements InvocationHandler {
                 break;
             case "createHttpServer":
                 if (arity == 1 && args[0] instanceof HttpServerOptions options) {
-                    args = new Object[] {new HttpServerOptions(options).setHttp2ClearTextEnabled(false)};
+                    args = new Object[] {new HttpServerOptions(options).setHttp2ClearTextEnabled(false)
+                            .setMaxChunkSize(MAX_CHUNK_SIZE)};
                 }
                 break;
             default:

@@ -15,13 +15,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>platform-http with {@code useBodyHandler=false} hands the route the paused request instead of a
  * body. Camel's own {@code useStreaming} mode would first copy the whole body into a stream cache; this
- * class does not buffer it at all: each {@code read} that runs dry asks Vert.x for one more network
- * chunk ({@code fetch(1)}), so at most one chunk is held and a slow reader slows the sender (TCP back
- * pressure). Must be read from a worker thread, never the event loop (platform-http runs routes on
- * Vert.x's worker pool).
+ * class holds at most {@value #WINDOW} network chunks: it asks Vert.x for that many ({@code fetch}),
+ * and for more once the reader has taken half of them, so a slow reader slows the sender (TCP back
+ * pressure) while a fast one rarely waits. Asking chunk by chunk cost two thread wake-ups per chunk
+ * (the event loop's and the reader's). Must be read from a worker thread, never the event loop
+ * (platform-http runs routes on Vert.x's worker pool).
  */
 public final class RequestBodyStream extends InputStream {
     private static final Object END = new Object();
+    /** Chunks asked for ahead of the reader; each is at most the server's maximum chunk size. */
+    static final int WINDOW = 8;
 
     private final HttpServerRequest request;
     private final long idleTimeoutMillis;
@@ -29,6 +32,8 @@ public final class RequestBodyStream extends InputStream {
     private Buffer current;
     private int pos;
     private boolean ended;
+    /** Chunks asked for and not yet taken by the reader (received or still to come). */
+    private int credit;
 
     public RequestBodyStream(HttpServerRequest request, long idleTimeoutMillis) {
         this.request = request;
@@ -68,7 +73,10 @@ public final class RequestBodyStream extends InputStream {
     }
 
     private void nextChunk() throws IOException {
-        request.fetch(1);
+        if (credit <= WINDOW / 2) {
+            request.fetch(WINDOW - credit);
+            credit = WINDOW;
+        }
         Object next;
         try {
             next = chunks.poll(idleTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -88,6 +96,7 @@ public final class RequestBodyStream extends InputStream {
         } else {
             current = (Buffer) next;
             pos = 0;
+            credit--;
         }
     }
 
