@@ -237,6 +237,8 @@ public final class Bench {
             }
             AtomicInteger failed = new AtomicInteger();
             ExecutorService clients = Executors.newFixedThreadPool(8);
+            long cpu = bundle.cpuMillis();
+            long clientCpu = ownCpuNanos();
             long t = System.nanoTime();
             List<Future<?>> fs = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -258,11 +260,22 @@ public final class Bench {
             awaitCount(bundle, files.size(), Duration.ofMinutes(2));
             double secs = (System.nanoTime() - t) / 1e9;
             double rate = files.size() / secs;
-            log("%s: %d in %.2f s = %.0f inst/s, %d failed, peak RSS %d MB",
-                    label, files.size(), secs, rate, failed.get(), bundle.peakRssMb());
+            // CPU per instance on each side of the socket: with both near 2 cores x time, the machine is the limit
+            double bundleCpu = (bundle.cpuMillis() - cpu) * 1000.0 / files.size();
+            double clientsCpu = (ownCpuNanos() - clientCpu) / 1000.0 / files.size();
+            log("%s: %d in %.2f s = %.0f inst/s, %d failed, CPU per instance: bundle %.0f us, clients %.0f us "
+                    + "(the 2 cores give %.0f us per instance at this rate), peak RSS %d MB",
+                    label, files.size(), secs, rate, failed.get(), bundleCpu, clientsCpu,
+                    2 * 1e6 / rate, bundle.peakRssMb());
             record(key, rate);
             record(rssKey, bundle.peakRssMb());
         }
+    }
+
+    /** CPU time of this JVM (the clients, and the count polling), in ns. */
+    static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static final String BOUNDARY = "bench-boundary-7d2f";
@@ -512,13 +525,12 @@ public final class Bench {
             bq.prepare(table);
             bq.deliver(table, warm);
             long before = bq.rowCount(table);
-            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            long clientCpu = os.getProcessCpuTime();
+            long clientCpu = ownCpuNanos();
             long fakeCpu = fake.cpuMillis();
             long t = System.nanoTime();
             bq.deliver(table, rows);
             double secs = (System.nanoTime() - t) / 1e9;
-            double clientUs = (os.getProcessCpuTime() - clientCpu) / 1e3 / n;
+            double clientUs = (ownCpuNanos() - clientCpu) / 1e3 / n;
             double fakeUs = (fake.cpuMillis() - fakeCpu) * 1e3 / n;
             long landed = bq.rowCount(table) - before;
             if (landed != n) {
