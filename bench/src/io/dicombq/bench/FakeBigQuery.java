@@ -22,7 +22,7 @@ final class FakeBigQuery implements AutoCloseable {
 
     FakeBigQuery() throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx1g"));
+        List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx2g"));
         String extra = System.getProperty("bench.fake.jvm-option"); // e.g. to profile the fake
         if (extra != null && !extra.isBlank()) {
             command.add(extra);
