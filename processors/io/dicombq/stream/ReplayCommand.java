@@ -2,6 +2,7 @@ package io.dicombq.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dicombq.row.MetadataRow;
+import io.dicombq.row.ServiceColumns;
 import io.dicombq.warehouse.TableRef;
 import io.dicombq.warehouse.Warehouse;
 import io.dicombq.warehouse.DuckDbWarehouse;
@@ -98,6 +99,14 @@ public final class ReplayCommand {
     /** Replays into the embedded warehouse directly (the bundle is stopped). */
     public static Map<String, Object> offline(String dataDir, String storeName, String destination) throws Exception {
         DeadLetters deadLetters = new DeadLetters(dataDir, storeName);
+        // as Destinations does live: destinations saved with includeSourceStore get SourceDicomStore
+        // (dead letters hold the row as the fan-out sent it, without that column)
+        Set<String> withSourceStore = new HashSet<>();
+        for (StreamConfig c : StreamConfigs.saved(dataDir)) {
+            if (c.includeSourceStore()) {
+                withSourceStore.add(c.table().uri());
+            }
+        }
         try (Warehouse warehouse = new DuckDbWarehouse(java.nio.file.Path.of(dataDir))) {
             Set<String> prepared = new HashSet<>();
             return DeadLetterReplay.replay(deadLetters, destination, records -> {
@@ -108,7 +117,8 @@ public final class ReplayCommand {
                         if (prepared.add(r.destination())) {
                             warehouse.prepare(table);
                         }
-                        MetadataRow row = r.row();
+                        MetadataRow row = withSourceStore.contains(r.destination())
+                                ? ServiceColumns.withSourceStore(r.row(), storeName) : r.row();
                         warehouse.insert(table, List.of(row));
                         ok.add(true);
                     } catch (Exception e) {

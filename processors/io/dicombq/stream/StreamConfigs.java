@@ -54,6 +54,15 @@ public final class StreamConfigs implements CamelContextAware {
         return configs;
     }
 
+    /**
+     * The list last saved under {@code dataDir} by a PATCH, read without a running bundle (the
+     * offline dead-letter replay); empty when none was ever saved.
+     */
+    public static List<StreamConfig> saved(String dataDir) throws IOException {
+        Path f = Path.of(dataDir).resolve("stream-configs.json");
+        return Files.exists(f) ? load(f) : List.of();
+    }
+
     /** Endpoints of every destination route, creating the routes first if needed (recipient list of the fan-out). */
     public List<String> endpoints() throws Exception {
         if (!routesApplied) {

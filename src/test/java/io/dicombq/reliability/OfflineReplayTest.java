@@ -61,6 +61,40 @@ class OfflineReplayTest {
         }
     }
 
+    @Test
+    void aDestinationSavedWithIncludeSourceStoreGetsTheColumnOffline() throws Exception {
+        Path root = Path.of("target/it/reliability/offline-replay-source-store").toAbsolutePath();
+        TestDirs.deleteRecursively(root);
+        Path data = root.resolve("data");
+        Path file = root.resolve("one.dcm");
+        Files.createDirectories(data);
+        Files.write(file, TestInstances.instance(9, 1));
+        // what a PATCH saves: one destination with the store's name, one without
+        Files.writeString(data.resolve("stream-configs.json"), "{\"streamConfigs\": ["
+                + "{\"bigqueryDestination\": {\"tableUri\": \"bq://local.dicom.withstore\", \"includeSourceStore\": true}},"
+                + "{\"bigqueryDestination\": {\"tableUri\": \"bq://local.dicom.without\", \"includeSourceStore\": false}}]}");
+        MetadataRow row = ServiceColumns.apply(new DicomInstanceReader().read(file).row(), ServiceColumns.INSERT,
+                Instant.parse("2025-01-02T03:04:05Z"), Files.size(file), "STANDARD");
+        DeadLetters deadLetters = new DeadLetters(data.toString(), "store");
+        for (String table : List.of("bq://local.dicom.withstore", "bq://local.dicom.without")) {
+            deadLetters.append(new DeadLetters.Record(table, row, DeadLetters.errorOf(null), 6,
+                    Instant.parse("2025-01-02T03:04:06Z"), Instant.parse("2025-01-02T03:05:06Z")));
+        }
+
+        JsonNode result = replay(List.of("replay", "--url", "http://127.0.0.1:" + freePort(), "--data", data.toString(),
+                "--store", "projects/p/locations/l/datasets/d/dicomStores/s"));
+        assertEquals(2, result.get("delivered").asInt());
+
+        try (DuckDbWarehouse warehouse = new DuckDbWarehouse(data)) {
+            warehouse.prepare(io.dicombq.warehouse.TableRef.parse("bq://local.dicom.withstore"));
+            List<Map<String, Object>> with = warehouse.query("SELECT SourceDicomStore FROM local.dicom.withstore");
+            assertEquals(List.of(Map.of("SourceDicomStore", "projects/p/locations/l/datasets/d/dicomStores/s")), with);
+            List<Map<String, Object>> columns = warehouse.query("SELECT column_name FROM information_schema.columns "
+                    + "WHERE table_catalog = 'local' AND table_name = 'without' AND column_name = 'SourceDicomStore'");
+            assertTrue(columns.isEmpty(), columns.toString());
+        }
+    }
+
     private static JsonNode replay(List<String> args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
