@@ -16,8 +16,8 @@ import java.lang.reflect.Proxy;
  * one STOW-RS upload from a client that asks for h2c (Java's HttpClient does by default) would fill
  * the heap; over HTTP/1.1 the body streams. Camel's platform-http takes a {@code Vertx} from the
  * registry but offers no setting for the server's options, hence this thin wrapper around
- * {@code createHttpServer}, which also sets the body chunk size ({@link #MAX_CHUNK_SIZE}). The real instance is made on first use, so a bean the YAML loader makes
- * and throws away costs nothing.
+ * {@code createHttpServer}, which also sets the body chunk size ({@link #MAX_CHUNK_SIZE}). The real
+ * instance is made on first use, so a bean the YAML loader makes and throws away costs nothing.
  */
 public final class NoH2cVertx implements InvocationHandler {
     /**

@@ -45,7 +45,7 @@ public final class StreamConfigs implements CamelContextAware {
      * @param dataDir where {@code stream-configs.json} is kept
      */
     public StreamConfigs(String initial, String dataDir, Destinations destinations) throws IOException {
-        this.file = Path.of(dataDir).resolve("stream-configs.json");
+        this.file = fileIn(dataDir);
         this.destinations = destinations;
         this.configs = Files.exists(file) ? load(file) : parseInitial(initial);
     }
@@ -59,8 +59,12 @@ public final class StreamConfigs implements CamelContextAware {
      * offline dead-letter replay); empty when none was ever saved.
      */
     public static List<StreamConfig> saved(String dataDir) throws IOException {
-        Path f = Path.of(dataDir).resolve("stream-configs.json");
+        Path f = fileIn(dataDir);
         return Files.exists(f) ? load(f) : List.of();
+    }
+
+    private static Path fileIn(String dataDir) {
+        return Path.of(dataDir).resolve("stream-configs.json");
     }
 
     /** Endpoints of every destination route, creating the routes first if needed (recipient list of the fan-out). */
