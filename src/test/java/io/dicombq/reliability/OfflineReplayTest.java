@@ -32,13 +32,8 @@ class OfflineReplayTest {
     @Test
     void replaysIntoTheWarehouseFileWhenNoBundleAnswers() throws Exception {
         Path root = Path.of("target/it/reliability/offline-replay").toAbsolutePath();
-        TestDirs.deleteRecursively(root);
         Path data = root.resolve("data");
-        Path file = root.resolve("one.dcm");
-        Files.createDirectories(root);
-        Files.write(file, TestInstances.instance(8, 1));
-        MetadataRow row = ServiceColumns.apply(new DicomInstanceReader().read(file).row(), ServiceColumns.INSERT,
-                Instant.parse("2025-01-02T03:04:05.123456Z"), Files.size(file), "STANDARD");
+        MetadataRow row = instanceRow(root, 8, Instant.parse("2025-01-02T03:04:05.123456Z"));
         DeadLetters deadLetters = new DeadLetters(data.toString(), "store");
         deadLetters.append(new DeadLetters.Record("bq://local.dicom.offline", row, DeadLetters.errorOf(null), 6,
                 Instant.parse("2025-01-02T03:04:06Z"), Instant.parse("2025-01-02T03:05:06Z")));
@@ -64,17 +59,13 @@ class OfflineReplayTest {
     @Test
     void aDestinationSavedWithIncludeSourceStoreGetsTheColumnOffline() throws Exception {
         Path root = Path.of("target/it/reliability/offline-replay-source-store").toAbsolutePath();
-        TestDirs.deleteRecursively(root);
         Path data = root.resolve("data");
-        Path file = root.resolve("one.dcm");
+        MetadataRow row = instanceRow(root, 9, Instant.parse("2025-01-02T03:04:05Z"));
         Files.createDirectories(data);
-        Files.write(file, TestInstances.instance(9, 1));
         // what a PATCH saves: one destination with the store's name, one without
         Files.writeString(data.resolve("stream-configs.json"), "{\"streamConfigs\": ["
                 + "{\"bigqueryDestination\": {\"tableUri\": \"bq://local.dicom.withstore\", \"includeSourceStore\": true}},"
                 + "{\"bigqueryDestination\": {\"tableUri\": \"bq://local.dicom.without\", \"includeSourceStore\": false}}]}");
-        MetadataRow row = ServiceColumns.apply(new DicomInstanceReader().read(file).row(), ServiceColumns.INSERT,
-                Instant.parse("2025-01-02T03:04:05Z"), Files.size(file), "STANDARD");
         DeadLetters deadLetters = new DeadLetters(data.toString(), "store");
         for (String table : List.of("bq://local.dicom.withstore", "bq://local.dicom.without")) {
             deadLetters.append(new DeadLetters.Record(table, row, DeadLetters.errorOf(null), 6,
@@ -93,6 +84,16 @@ class OfflineReplayTest {
                     + "WHERE table_catalog = 'local' AND table_name = 'without' AND column_name = 'SourceDicomStore'");
             assertTrue(columns.isEmpty(), columns.toString());
         }
+    }
+
+    /** A fresh {@code root} holding instance 1 of {@code study}, and the INSERT row the bundle made of it. */
+    private static MetadataRow instanceRow(Path root, int study, Instant lastUpdated) throws Exception {
+        TestDirs.deleteRecursively(root);
+        Files.createDirectories(root);
+        Path file = root.resolve("one.dcm");
+        Files.write(file, TestInstances.instance(study, 1));
+        return ServiceColumns.apply(new DicomInstanceReader().read(file).row(), ServiceColumns.INSERT,
+                lastUpdated, Files.size(file), "STANDARD");
     }
 
     private static JsonNode replay(List<String> args) throws Exception {
