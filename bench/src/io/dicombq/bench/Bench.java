@@ -228,8 +228,7 @@ public final class Bench {
     void stow(int perRequest, String label, String key, String rssKey) throws Exception {
         try (Bundle bundle = start(perRequest == 1 ? "stow" : "stow-" + perRequest, "1g", Map.of(), false)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            URI uri = URI.create("http://localhost:" + bundle.port
-                    + "/v1/projects/local/locations/local/datasets/local/dicomStores/local/dicomWeb/studies");
+            URI uri = bundle.studiesUri();
             warmUpStow(bundle, http, uri, perRequest);
             List<Path> files = corpus.subList(0, Math.min(corpus.size(), 3000));
             long cpu = bundle.cpuMillis();
@@ -261,11 +260,7 @@ public final class Bench {
      * (A/B in BENCHMARKS.md, "Fourth round"). Sending an instance again adds a row, not an instance.
      */
     private void warmUpStow(Bundle b, HttpClient http, URI uri, int perRequest) throws Exception {
-        int viaFolder = warmup.size() * 2 / 3;
-        for (Path f : warmup.subList(0, viaFolder)) {
-            Files.copy(f, b.inbox().resolve(f.getFileName()));
-        }
-        awaitCount(b, viaFolder, Duration.ofMinutes(3));
+        int viaFolder = warmUpThroughFolder(b);
         int rows = viaFolder;
         for (int pass = 0; pass < 4; pass++) {
             send(http, uri, warmup.subList(viaFolder, warmup.size()), perRequest);
@@ -467,9 +462,7 @@ public final class Bench {
                     outcome = awaitCount(bundle, 1, Duration.ofMinutes(3)) ? "row visible" : "NO ROW";
                 } else {
                     try {
-                        HttpRequest req = HttpRequest.newBuilder(stowRequest(URI.create("http://localhost:" + bundle.port
-                                + "/v1/projects/local/locations/local/datasets/local/dicomStores/local/dicomWeb/studies"),
-                                big), (n, v) -> true).timeout(Duration.ofMinutes(2)).build();
+                        HttpRequest req = HttpRequest.newBuilder(stowRequest(bundle.studiesUri(), big), (n, v) -> true).timeout(Duration.ofMinutes(2)).build();
                         HttpResponse<String> r = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
                         outcome = "HTTP " + r.statusCode() + (bundle.viewCount() == 1 ? ", row visible" : ", NO ROW");
                     } catch (Exception e) {
@@ -548,8 +541,7 @@ public final class Bench {
         java.time.Instant now = java.time.Instant.now();
         for (int pass = 0; pass < 3; pass++) {
             for (Path f : corpus) {
-                rows.add(io.dicombq.row.ServiceColumns.apply(reader.read(f).row(), io.dicombq.row.ServiceColumns.INSERT,
-                        now.plusSeconds(pass), Files.size(f), "STANDARD"));
+                rows.add(insertRow(reader, f, now.plusSeconds(pass)));
             }
         }
         int n = rows.size();
@@ -564,8 +556,7 @@ public final class Bench {
             for (int pass = 1; pass <= 6; pass++) {
                 List<io.dicombq.row.MetadataRow> warm = new ArrayList<>();
                 for (Path f : warmup) {
-                    warm.add(io.dicombq.row.ServiceColumns.apply(reader.read(f).row(), io.dicombq.row.ServiceColumns.INSERT,
-                            now.minusSeconds(pass), Files.size(f), "STANDARD"));
+                    warm.add(insertRow(reader, f, now.minusSeconds(pass)));
                 }
                 bq.deliver(table, warm);
             }
@@ -603,13 +594,8 @@ public final class Bench {
      * JIT has compiled the paths being timed; the figures describe a running service, not a cold start.
      */
     private void warmUp(Bundle b) throws Exception {
-        int viaFolder = warmup.size() * 2 / 3;
-        for (Path f : warmup.subList(0, viaFolder)) {
-            Files.copy(f, b.inbox().resolve(f.getFileName()));
-        }
-        awaitCount(b, viaFolder, Duration.ofMinutes(3));
-        URI uri = URI.create("http://localhost:" + b.port
-                + "/v1/projects/local/locations/local/datasets/local/dicomStores/local/dicomWeb/studies");
+        int viaFolder = warmUpThroughFolder(b);
+        URI uri = b.studiesUri();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         for (Path f : warmup.subList(viaFolder, warmup.size())) {
             http.send(stowRequest(uri, f), HttpResponse.BodyHandlers.discarding());
@@ -617,6 +603,23 @@ public final class Bench {
         awaitCount(b, warmup.size(), Duration.ofMinutes(3));
         b.baseline = warmup.size();
         b.tableBaseline = warmup.size();
+    }
+
+    /** The first two thirds of the warm-up set through the drop folder, until the view shows them; how many. */
+    private int warmUpThroughFolder(Bundle b) throws Exception {
+        int viaFolder = warmup.size() * 2 / 3;
+        for (Path f : warmup.subList(0, viaFolder)) {
+            Files.copy(f, b.inbox().resolve(f.getFileName()));
+        }
+        awaitCount(b, viaFolder, Duration.ofMinutes(3));
+        return viaFolder;
+    }
+
+    /** The row the bundle makes of a stored file, with the given LastUpdated. */
+    private static io.dicombq.row.MetadataRow insertRow(DicomInstanceReader reader, Path f, java.time.Instant lastUpdated)
+            throws Exception {
+        return io.dicombq.row.ServiceColumns.apply(reader.read(f).row(), io.dicombq.row.ServiceColumns.INSERT,
+                lastUpdated, Files.size(f), "STANDARD");
     }
 
     private Bundle start(String name, String heap, Map<String, String> env, boolean warm) throws Exception {

@@ -56,6 +56,12 @@ final class Bundle implements AutoCloseable {
         return dir.resolve("inbox");
     }
 
+    /** The store's STOW-RS endpoint (POST multipart/related here). */
+    URI studiesUri() {
+        return URI.create("http://localhost:" + port
+                + "/v1/projects/local/locations/local/datasets/local/dicomStores/local/dicomWeb/studies");
+    }
+
     /** Waits until health is UP and the SQL endpoint has published its port. */
     void awaitReady(Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
