@@ -8,6 +8,8 @@ import io.dicombq.observe.LogLabels;
 import io.dicombq.row.Field;
 import io.dicombq.row.MetadataRow;
 import io.dicombq.row.Schema;
+import io.dicombq.warehouse.RejectedRows;
+import io.dicombq.warehouse.TableRef;
 import org.apache.camel.Exchange;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -44,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * again are dead-lettered again. A {@code .replaying} file left by a crash is picked up by the
  * next replay: re-sending a row is harmless (same LastUpdated, same insertId, one view row).
  */
-public final class DeadLetters {
+public final class DeadLetters implements RejectedRows {
     /** Exchange properties the destination routes set while retrying (see {@link RetryTracker}). */
     public static final String FIRST_FAILURE = "DicomFirstFailure";
     public static final String ATTEMPTS = "DicomAttempts";
@@ -92,9 +94,25 @@ public final class DeadLetters {
         Instant now = Instant.now();
         Record record = new Record(destination, row, errorOf(error), attempts == null ? 1 : attempts,
                 firstFailure == null ? now : Instant.ofEpochMilli(firstFailure), now);
-        append(record);
+        keep(record);
         exchange.setProperty(DEAD_LETTERED, true);
-        monitor.deadLettered(destination, row);
+    }
+
+    /**
+     * A row the embedded warehouse took into its streaming buffer but whose table refused it at
+     * merge time (its source was acknowledged then): dead-lettered here as the destination route
+     * would have, so it is logged and can be replayed.
+     */
+    @Override
+    public void rejected(TableRef table, MetadataRow row, String reason) throws IOException {
+        Instant now = Instant.now();
+        keep(new Record(table.uri(), row, errorOf(new RowRejectedException(table.uri(), reason)), 1, now, now));
+    }
+
+    /** On disk, counted and logged. */
+    private void keep(Record record) throws IOException {
+        append(record);
+        monitor.deadLettered(record.destination(), record.row());
         log(record);
     }
 

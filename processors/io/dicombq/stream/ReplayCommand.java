@@ -107,7 +107,9 @@ public final class ReplayCommand {
                 withSourceStore.add(c.table().uri());
             }
         }
-        try (Warehouse warehouse = new DuckDbWarehouse(java.nio.file.Path.of(dataDir))) {
+        // every row straight into its table; a streaming buffer the bundle left is merged first, and a
+        // row its table refuses then is dead-lettered again
+        try (Warehouse warehouse = new DuckDbWarehouse(java.nio.file.Path.of(dataDir), 1, 0, 50, deadLetters)) {
             Set<String> prepared = new HashSet<>();
             return DeadLetterReplay.replay(deadLetters, destination, records -> {
                 List<Boolean> ok = new ArrayList<>();

@@ -4,13 +4,21 @@ import io.dicombq.row.Field;
 import io.dicombq.row.MetadataRow;
 import io.dicombq.row.Schema;
 import io.dicombq.row.ServiceColumns;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -53,6 +61,8 @@ import java.util.function.Consumer;
  * <p>TIMESTAMP columns are {@code TIMESTAMPTZ} (see {@link DuckDbTypes}); sessions run in UTC.
  */
 public final class DuckDbWarehouse implements Warehouse {
+    private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
+    private static final ObjectMapper ROW_JSON = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
 
     private final Path dataDir;
     private final DuckDBConnection root;
@@ -61,10 +71,18 @@ public final class DuckDbWarehouse implements Warehouse {
     private final Set<String> attached = ConcurrentHashMap.newKeySet();
     /** Current columns of each table this instance has touched; changed only under the catalog lock. */
     private final Map<TableRef, Schema> tables = new ConcurrentHashMap<>();
+    private final StreamingBuffer buffer;
+    private final int bufferBelowRows;
+    private final RejectedRows rejectedRows;
     private volatile boolean closed;
 
     public DuckDbWarehouse(Path dataDir) throws IOException, SQLException {
         this(dataDir, 1);
+    }
+
+    /** Every batch committed straight into its table (journals left by a bundle are still loaded). */
+    public DuckDbWarehouse(Path dataDir, int threads) throws IOException, SQLException {
+        this(dataDir, threads, 0, 50, RejectedRows.NONE);
     }
 
     /**
@@ -72,8 +90,17 @@ public final class DuckDbWarehouse implements Warehouse {
      *                of one per core. One is the default here: the inserts are small and many, and
      *                with more threads DuckDB spent more CPU handing each one between its workers
      *                than loading it (measured: 40-50 % less CPU per insert with one thread).
+     * @param bufferBelowRows batches smaller than this go through the {@link StreamingBuffer}
+     *                ({@code dicom.duckdb.buffer-below-rows}; 0 commits every batch straight into its table)
+     * @param mergeMillis how long buffered rows may wait before a merge when nothing reads them
+     *                ({@code dicom.duckdb.buffer-merge-ms})
+     * @param rejectedRows where a buffered row goes when its table will not take it at merge time
+     *                (the dead letters, in the bundle)
      */
-    public DuckDbWarehouse(Path dataDir, int threads) throws IOException, SQLException {
+    public DuckDbWarehouse(Path dataDir, int threads, int bufferBelowRows, long mergeMillis, RejectedRows rejectedRows)
+            throws IOException, SQLException {
+        this.bufferBelowRows = Math.max(0, bufferBelowRows);
+        this.rejectedRows = rejectedRows;
         this.dataDir = dataDir.toAbsolutePath();
         Files.createDirectories(this.dataDir);
         // The driver directly, not DriverManager: under `camel run` DuckDB sits in a class loader
@@ -88,6 +115,17 @@ public final class DuckDbWarehouse implements Warehouse {
                 st.execute("SET GLOBAL threads = " + threads);
             }
         }
+        this.buffer = new StreamingBuffer(this.dataDir, new StreamingBuffer.Loader() {
+            @Override
+            public ReentrantLock lockFor(TableRef table) {
+                return DuckDbWarehouse.this.lockFor(table);
+            }
+
+            @Override
+            public void load(TableRef table, Path journal) throws Exception {
+                loadJournal(table, journal);
+            }
+        }, mergeMillis);
     }
 
     public Path dataDir() {
@@ -105,33 +143,60 @@ public final class DuckDbWarehouse implements Warehouse {
         }
     }
 
+    /**
+     * A batch smaller than {@code bufferBelowRows} is written to the table's streaming buffer and
+     * returns once it is on disk (the next merge or read puts it in the table); a larger one is
+     * committed straight into the table. Either way the table has any new columns first.
+     */
     @Override
     public void insert(TableRef table, List<MetadataRow> rows) throws Exception {
         if (rows.isEmpty()) {
             return;
         }
         Schema wanted = unionOf(rows);
+        if (rows.size() < bufferBelowRows) {
+            Schema current = tables.get(table);
+            if (current == null || !current.covers(wanted)) {
+                ReentrantLock lock = lockFor(table);
+                lock.lock();
+                try (Lease lease = lease()) {
+                    ensureTable(lease.conn, table);
+                    addMissingColumns(lease.conn, table, wanted);
+                } finally {
+                    lock.unlock();
+                }
+            }
+            ByteArrayOutputStream lines = new ByteArrayOutputStream(8192 * rows.size());
+            writeJson(table, columnsFor(table, wanted), rows, lines);
+            buffer.append(table, lines.toByteArray());
+            return;
+        }
         ReentrantLock lock = lockFor(table);
         lock.lock();
         try (Lease lease = lease()) {
             ensureTable(lease.conn, table);
             addMissingColumns(lease.conn, table, wanted); // replaces the view when it adds anything
-            Schema current = tables.get(table);
-            List<Field> columns = new ArrayList<>();
-            for (Field f : wanted.fields()) {
-                Field have = current.get(f.name());
-                if (have != null) {
-                    columns.add(have);
-                } else if (!DuckDbTypes.hasType(f)) {
-                    columns.add(f); // a RECORD without fields: no column, its (empty) values are skipped
-                } else {
-                    throw new IllegalStateException("column " + f.name() + " missing after it was added to " + table);
-                }
-            }
-            insertBatch(lease.conn, table, columns, rows);
+            insertBatch(lease.conn, table, columnsFor(table, wanted), rows);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The table's definition of each field the batch brings (all of them are columns by now). */
+    private List<Field> columnsFor(TableRef table, Schema wanted) {
+        Schema current = tables.get(table);
+        List<Field> columns = new ArrayList<>();
+        for (Field f : wanted.fields()) {
+            Field have = current.get(f.name());
+            if (have != null) {
+                columns.add(have);
+            } else if (!DuckDbTypes.hasType(f)) {
+                columns.add(f); // a RECORD without fields: no column, its (empty) values are skipped
+            } else {
+                throw new IllegalStateException("column " + f.name() + " missing after it was added to " + table);
+            }
+        }
+        return columns;
     }
 
     /**
@@ -167,18 +232,9 @@ public final class DuckDbWarehouse implements Warehouse {
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file,
                     StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 1 << 16)) {
-                BatchJson.write(columns, rows, out);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("insert into " + table + " failed: " + e.getMessage(), e);
+                writeJson(table, columns, rows, out);
             }
-            String sql = "INSERT INTO " + qualified(table) + " BY NAME SELECT * FROM " + readJson(typed);
-            // one statement in autocommit is its own transaction: all rows or none
-            try (PreparedStatement ps = conn.prepareStatement(sql)) {
-                ps.setString(1, file.toString());
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                throw new SQLException("insert into " + table + " failed: " + whichColumn(conn, typed, file, e), e);
-            }
+            loadFile(conn, table, typed, file);
         } finally {
             // emptied, not removed: the next batch reuses the file (and the rows are in the table now)
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -187,6 +243,77 @@ public final class DuckDbWarehouse implements Warehouse {
                 // nothing to empty
             }
         }
+    }
+
+    private static void writeJson(TableRef table, List<Field> columns, List<MetadataRow> rows, OutputStream out)
+            throws IOException {
+        try {
+            BatchJson.write(columns, rows, out);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("insert into " + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a newline-delimited JSON file into the table: one statement in autocommit, all rows or none. */
+    private void loadFile(DuckDBConnection conn, TableRef table, List<Field> typed, Path file) throws SQLException {
+        String sql = "INSERT INTO " + qualified(table) + " BY NAME SELECT * FROM " + readJson(typed);
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setString(1, file.toString());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new SQLException("insert into " + table + " failed: " + whichColumn(conn, typed, file, e), e);
+        }
+    }
+
+    /**
+     * A merge of the streaming buffer (the catalog's lock is held): the journal in one statement.
+     * When the table refuses it, each line is loaded alone and a line that fails alone goes to
+     * {@link RejectedRows} (the dead letters), so one bad row neither blocks nor loses the others.
+     */
+    private void loadJournal(TableRef table, Path journal) throws Exception {
+        try (Lease lease = lease()) {
+            ensureTable(lease.conn, table);
+            List<Field> typed = tables.get(table).fields().stream().filter(DuckDbTypes::hasType).toList();
+            try {
+                loadFile(lease.conn, table, typed, journal);
+                return;
+            } catch (SQLException whole) {
+                LOG.warn("Streaming buffer of {} could not be merged at once ({}); merging it row by row", table,
+                        firstLine(whole));
+            }
+            Path one = dataDir.resolve("." + table.project() + ".load.ndjson");
+            try (BufferedReader lines = Files.newBufferedReader(journal, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    Files.writeString(one, line + "\n", StandardCharsets.UTF_8);
+                    try {
+                        loadFile(lease.conn, table, typed, one);
+                    } catch (SQLException e) {
+                        rejectedRows.rejected(table, rowOf(table, line), e.getMessage());
+                    }
+                }
+            } finally {
+                Files.deleteIfExists(one);
+            }
+        }
+    }
+
+    /** A journal line as a row again, typed by the table's columns (for its dead letter). */
+    private MetadataRow rowOf(TableRef table, String line) throws IOException {
+        Map<String, Object> values = ROW_JSON.readValue(line, new TypeReference<LinkedHashMap<String, Object>>() {
+        });
+        Schema current = tables.get(table);
+        Schema schema = new Schema();
+        for (String name : values.keySet()) {
+            Field f = current.get(name);
+            if (f != null) {
+                schema.add(f);
+            }
+        }
+        return new MetadataRow(values, schema);
     }
 
     /** {@code read_json(?, ...)} with every column's type given, so nothing is guessed. */
@@ -221,6 +348,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public Schema schema(TableRef table) throws Exception {
+        buffer.mergeAll();
         try (Lease lease = lease()) {
             if (!Files.exists(fileOf(table.project())) && !attached.contains(table.project())) {
                 return new Schema();
@@ -232,6 +360,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public long rowCount(TableRef table) throws Exception {
+        buffer.mergeAll();
         try (Lease lease = lease()) {
             if (!Files.exists(fileOf(table.project())) && !attached.contains(table.project())) {
                 return -1;
@@ -250,6 +379,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public void truncate(TableRef table) throws Exception {
+        buffer.mergeAll();
         ReentrantLock lock = lockFor(table);
         lock.lock();
         try (Lease lease = lease(); Statement st = lease.conn.createStatement()) {
@@ -274,6 +404,8 @@ public final class DuckDbWarehouse implements Warehouse {
      */
     public void query(String sql, Consumer<Map<String, Object>> sink) throws Exception {
         String statement = ReadOnlySql.check(sql);
+        // rows in the streaming buffer are in the table before anything reads it
+        buffer.mergeAll();
         try (Lease lease = lease()) {
             attachAll(lease.conn);
             try (Statement st = lease.conn.createStatement()) {
@@ -294,6 +426,11 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public void close() throws Exception {
+        try {
+            buffer.close(); // merges what is buffered; what cannot be merged stays on disk for the next start
+        } catch (Exception e) {
+            LOG.error("Streaming buffer left on disk, to be merged at the next start: {}", e.getMessage());
+        }
         closed = true;
         DuckDBConnection c;
         while ((c = idle.poll()) != null) {
@@ -444,6 +581,20 @@ public final class DuckDbWarehouse implements Warehouse {
                         + DuckDbTypes.quote(project));
             }
             attached.add(project);
+        }
+        mergeLeftovers(project);
+    }
+
+    /** Journals a crash or a failed merge left behind: their rows go into their tables now. */
+    private void mergeLeftovers(String project) {
+        try {
+            for (TableRef table : buffer.leftOver(project)) {
+                LOG.info("Merging the streaming buffer {} left by an earlier run", table);
+                buffer.merge(table);
+            }
+        } catch (Exception e) {
+            // the rows stay on disk; the merger and every read try again
+            LOG.error("Streaming buffer of catalog {} could not be merged yet: {}", project, e.getMessage());
         }
     }
 

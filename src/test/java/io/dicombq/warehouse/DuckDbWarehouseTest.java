@@ -41,8 +41,8 @@ class DuckDbWarehouseTest {
     @TempDir
     Path dataDir;
 
-    private DuckDbWarehouse warehouse;
-    private final TableRef table = TableRef.parse("bq://local.dicom.instances");
+    DuckDbWarehouse warehouse;
+    final TableRef table = TableRef.parse("bq://local.dicom.instances");
 
     @BeforeEach
     void open() throws Exception {

@@ -1,0 +1,293 @@
+package io.dicombq.warehouse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * The embedded warehouse's streaming buffer, as BigQuery has one: a small batch is appended to its
+ * table's journal ({@code DATA/.buffer/PROJECT/DATASET/TABLE.ndjson}, newline-delimited JSON as
+ * {@code read_json} loads it) and forced to disk, and that is all its writer waits for. A merger
+ * thread loads each journal into its table in one transaction at most every {@code mergeMillis},
+ * and every read of the warehouse merges first, so no query misses a row whose insert returned.
+ *
+ * <p>Why: a DuckDB commit into a wide table costs milliseconds of CPU however few rows it carries
+ * (it sets up and logs storage for every nested column), so a commit per small batch spent most
+ * of the bundle's CPU when few rows were in flight (one instance per STOW-RS request); the journal
+ * turns many small commits into few large ones.
+ *
+ * <p>A merge first renames the journal to {@code TABLE.ndjson.merging} (new rows start a new
+ * journal meanwhile), loads it and deletes it. After a crash both files are still there and are
+ * loaded when their catalog is next attached; a line cut short by the crash was never
+ * acknowledged and is dropped. A crash between a merge's commit and the delete loads its rows a
+ * second time, which the view absorbs as it absorbs any re-sent row.
+ */
+final class StreamingBuffer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingBuffer.class);
+    static final String SUFFIX = ".ndjson";
+    static final String MERGING = ".ndjson.merging";
+
+    /** The warehouse side: its write lock of a table, and a load of a journal file in one transaction. */
+    interface Loader {
+        /** The lock every write to the table's catalog holds; a merge holds it too. */
+        Lock lockFor(TableRef table);
+
+        void load(TableRef table, Path journal) throws Exception;
+    }
+
+    private final Path root;
+    private final Loader loader;
+    private final long mergeNanos;
+    private final Map<TableRef, Journal> journals = new ConcurrentHashMap<>();
+    private final Semaphore appended = new Semaphore(0);
+    private final Thread merger;
+    private volatile boolean closed;
+
+    /**
+     * @param dataDir     the warehouse's directory; journals live in its {@code .buffer/}
+     * @param mergeMillis how long rows may wait in a journal when nothing reads the table
+     */
+    StreamingBuffer(Path dataDir, Loader loader, long mergeMillis) {
+        this.root = dataDir.resolve(".buffer");
+        this.loader = loader;
+        this.mergeNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, mergeMillis));
+        this.merger = new Thread(this::run, "streaming-buffer-merger");
+        this.merger.setDaemon(true);
+        this.merger.start();
+    }
+
+    /** Appends whole lines to the table's journal; they are on disk when this returns. */
+    void append(TableRef table, byte[] lines) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("warehouse is closed");
+        }
+        journal(table).append(lines);
+        appended.release();
+    }
+
+    /** Tables of one project that have journals on disk (left by a crash or a stop): to be loaded. */
+    List<TableRef> leftOver(String project) throws IOException {
+        Path dir = root.resolve(project);
+        List<TableRef> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> datasets = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            for (Path dataset : datasets) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dataset)) {
+                    for (Path f : files) {
+                        String name = f.getFileName().toString();
+                        String table = name.endsWith(MERGING) ? name.substring(0, name.length() - MERGING.length())
+                                : name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : null;
+                        if (table != null) {
+                            TableRef ref = new TableRef(project, dataset.getFileName().toString(), table);
+                            if (!out.contains(ref)) {
+                                out.add(ref);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Loads whatever the table's journal holds now; returns once it is in the table. */
+    void merge(TableRef table) throws Exception {
+        Journal j = journal(table);
+        // the catalog's lock first, as every writer takes it: one merge of a table at a time
+        Lock lock = loader.lockFor(table);
+        lock.lock();
+        try {
+            Path merging = j.mergingFile();
+            if (Files.exists(merging)) {
+                // an earlier merge failed, or a crash left it: its rows go first
+                loader.load(table, merging);
+                Files.delete(merging);
+            }
+            long upTo = j.rotateTo(merging);
+            if (Files.exists(merging)) {
+                loader.load(table, merging);
+                Files.delete(merging);
+            }
+            j.merged(upTo);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Loads every journal (reads call this, so that they see every row whose insert returned). */
+    void mergeAll() throws Exception {
+        for (TableRef table : journals.keySet()) {
+            if (journals.get(table).pending()) {
+                merge(table);
+            }
+        }
+    }
+
+    private Journal journal(TableRef table) {
+        return journals.computeIfAbsent(table, t -> {
+            try {
+                return new Journal(root.resolve(t.project()).resolve(t.dataset()), t.table());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private void run() {
+        long backoff = mergeNanos;
+        while (!closed) {
+            try {
+                appended.acquire();
+                // let the rows of the next mergeMillis join this merge
+                TimeUnit.NANOSECONDS.sleep(mergeNanos);
+                appended.drainPermits();
+                mergeAll();
+                backoff = mergeNanos;
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                // the rows stay in their journal: the next merge (or the next read) tries again
+                LOG.error("Merging the streaming buffer into its table failed (will retry): {}", e.getMessage());
+                backoff = Math.min(backoff * 2, TimeUnit.SECONDS.toNanos(30));
+                appended.release();
+                try {
+                    TimeUnit.NANOSECONDS.sleep(backoff);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Stops the merger and loads what is left; what cannot be loaded stays on disk for the next start. */
+    @Override
+    public void close() throws Exception {
+        closed = true;
+        merger.interrupt();
+        merger.join(TimeUnit.SECONDS.toMillis(30));
+        try {
+            mergeAll();
+        } finally {
+            for (Journal j : journals.values()) {
+                j.closeChannel();
+            }
+        }
+    }
+
+    /**
+     * One table's journal file; appends and rotations hold its monitor. Appends are counted, and a
+     * merge records the count its rotation covered, so a read that starts while a merge is loading
+     * still waits for it: the journal is pending until the rows of every append so far are in.
+     */
+    private static final class Journal {
+        private final Path file;
+        private FileChannel channel;
+        private long appended;
+        private volatile long merged;
+
+        Journal(Path dir, String table) throws IOException {
+            this.file = dir.resolve(table + SUFFIX);
+            Files.createDirectories(dir);
+            appended = Files.exists(file) || Files.exists(mergingFile()) ? 1 : 0; // left by a crash
+            dropTornTail(file);
+            dropTornTail(mergingFile());
+        }
+
+        Path mergingFile() {
+            return file.resolveSibling(file.getFileName().toString().replace(SUFFIX, MERGING));
+        }
+
+        synchronized boolean pending() {
+            return merged != appended;
+        }
+
+        synchronized void append(byte[] lines) throws IOException {
+            if (channel == null) {
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND);
+            }
+            ByteBuffer buf = ByteBuffer.wrap(lines);
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            channel.force(false);
+            appended++;
+        }
+
+        /**
+         * Moves the journal aside for a merge (when it holds rows) and returns how many appends the
+         * moved file holds, counted from the start: once it is loaded, those are merged.
+         */
+        synchronized long rotateTo(Path merging) throws IOException {
+            closeChannel();
+            if (Files.exists(file)) {
+                if (Files.size(file) == 0) {
+                    Files.delete(file);
+                } else {
+                    Files.move(file, merging, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            return appended;
+        }
+
+        void merged(long upTo) {
+            merged = upTo;
+        }
+
+        synchronized void closeChannel() throws IOException {
+            if (channel != null) {
+                channel.close();
+                channel = null;
+            }
+        }
+
+        /** A crash may leave a last line half-written: its row was never acknowledged, so it goes. */
+        private static void dropTornTail(Path f) throws IOException {
+            if (!Files.exists(f)) {
+                return;
+            }
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                long end = ch.size();
+                long keep = 0;
+                ByteBuffer block = ByteBuffer.allocate(64 * 1024);
+                for (long to = end; to > 0 && keep == 0; to -= block.capacity()) {
+                    long from = Math.max(0, to - block.capacity());
+                    block.clear().limit((int) (to - from));
+                    while (block.hasRemaining() && ch.read(block, from + block.position()) >= 0) {
+                        // read the whole block
+                    }
+                    for (int i = (int) (to - from) - 1; i >= 0; i--) {
+                        if (block.get(i) == '\n') {
+                            keep = from + i + 1;
+                            break;
+                        }
+                    }
+                }
+                if (keep < end) {
+                    LOG.warn("Dropping {} bytes of a line cut short in {} (its row was never acknowledged)",
+                            end - keep, f);
+                    ch.truncate(keep);
+                    ch.force(false);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.dicombq.warehouse;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The buffer's own promises, with a loader that only records what it is given. */
+class StreamingBufferTest {
+    @TempDir
+    Path dataDir;
+
+    private final TableRef table = TableRef.parse("bq://local.dicom.instances");
+    private final ReentrantLock catalog = new ReentrantLock();
+    private final List<String> loaded = new CopyOnWriteArrayList<>();
+
+    private StreamingBuffer buffer(long mergeMillis, CountDownLatch mergeMayFinish, CountDownLatch mergeStarted) {
+        return new StreamingBuffer(dataDir, new StreamingBuffer.Loader() {
+            @Override
+            public Lock lockFor(TableRef t) {
+                return catalog;
+            }
+
+            @Override
+            public void load(TableRef t, Path journal) throws Exception {
+                mergeStarted.countDown();
+                assertTrue(mergeMayFinish.await(10, TimeUnit.SECONDS));
+                loaded.addAll(Files.readAllLines(journal, StandardCharsets.UTF_8));
+            }
+        }, mergeMillis);
+    }
+
+    @Test
+    void aReadThatStartsWhileTheMergerIsLoadingWaitsForItsRows() throws Exception {
+        CountDownLatch finish = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        try (StreamingBuffer buffer = buffer(1, finish, started)) {
+            buffer.append(table, "{\"n\":1}\n".getBytes(StandardCharsets.UTF_8));
+            assertTrue(started.await(10, TimeUnit.SECONDS), "the merger took the journal");
+
+            CompletableFuture<Void> read = CompletableFuture.runAsync(() -> {
+                try {
+                    buffer.mergeAll();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThrows(TimeoutException.class, () -> read.get(300, TimeUnit.MILLISECONDS),
+                    "the row is not in the table yet: the read must wait");
+            finish.countDown();
+            read.get(10, TimeUnit.SECONDS);
+            assertEquals(List.of("{\"n\":1}"), loaded, "loaded once, before the read went on");
+        }
+    }
+
+    @Test
+    void anAppendIsOnDiskWhenItReturnsAndWhatIsLeftOnCloseIsMerged() throws Exception {
+        CountDownLatch open = new CountDownLatch(0);
+        StreamingBuffer buffer = buffer(60_000, open, new CountDownLatch(1));
+        buffer.append(table, "{\"n\":1}\n{\"n\":2}\n".getBytes(StandardCharsets.UTF_8));
+        buffer.append(table, "{\"n\":3}\n".getBytes(StandardCharsets.UTF_8));
+        Path journal = dataDir.resolve(".buffer/local/dicom/instances.ndjson");
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"), Files.readAllLines(journal));
+        assertEquals(List.of(), loaded, "nothing merged while nothing reads and the interval has not passed");
+
+        buffer.close();
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"), loaded);
+        assertTrue(Files.notExists(journal));
+        assertThrows(IllegalStateException.class, () -> buffer.append(table, "{}\n".getBytes(StandardCharsets.UTF_8)));
+    }
+}
