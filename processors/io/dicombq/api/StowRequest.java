@@ -77,7 +77,11 @@ public class StowRequest implements Processor {
         }
         String contentType = checkContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
         StoreResponse response = new StoreResponse(studiesUrl(in.getHeader(Exchange.HTTP_URL, String.class)));
-        Files.createDirectories(incoming);
+        if (!Files.isDirectory(incoming)) {
+            // asked first: on an existing folder createDirectories throws and catches inside the JDK
+            // (1.5 % of the bundle's CPU with one instance per request)
+            Files.createDirectories(incoming);
+        }
         CamelContext context = exchange.getContext();
         try (InputStream body = bodyOf(in); PartsInFlight parts = new PartsInFlight(pool(context), parallelParts)) {
             if (contentType == null) {

@@ -82,7 +82,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     /** Every batch committed straight into its table (journals left by a bundle are still loaded). */
     public DuckDbWarehouse(Path dataDir, int threads) throws IOException, SQLException {
-        this(dataDir, threads, 0, 50, RejectedRows.NONE);
+        this(dataDir, threads, 0, 500, 0, RejectedRows.NONE);
     }
 
     /**
@@ -94,11 +94,13 @@ public final class DuckDbWarehouse implements Warehouse {
      *                ({@code dicom.duckdb.buffer-below-rows}; 0 commits every batch straight into its table)
      * @param mergeMillis how long buffered rows may wait before a merge when nothing reads them
      *                ({@code dicom.duckdb.buffer-merge-ms})
+     * @param readWaitMillis how soon after a table's last merge a read may merge it again; a read that
+     *                comes sooner waits for the rest ({@code dicom.duckdb.buffer-read-wait-ms})
      * @param rejectedRows where a buffered row goes when its table will not take it at merge time
      *                (the dead letters, in the bundle)
      */
-    public DuckDbWarehouse(Path dataDir, int threads, int bufferBelowRows, long mergeMillis, RejectedRows rejectedRows)
-            throws IOException, SQLException {
+    public DuckDbWarehouse(Path dataDir, int threads, int bufferBelowRows, long mergeMillis, long readWaitMillis,
+                           RejectedRows rejectedRows) throws IOException, SQLException {
         this.bufferBelowRows = Math.max(0, bufferBelowRows);
         this.rejectedRows = rejectedRows;
         this.dataDir = dataDir.toAbsolutePath();
@@ -125,7 +127,7 @@ public final class DuckDbWarehouse implements Warehouse {
             public void load(TableRef table, Path journal) throws Exception {
                 loadJournal(table, journal);
             }
-        }, mergeMillis);
+        }, mergeMillis, readWaitMillis);
     }
 
     public Path dataDir() {
@@ -348,7 +350,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public Schema schema(TableRef table) throws Exception {
-        buffer.mergeAll();
+        buffer.mergeForRead();
         try (Lease lease = lease()) {
             if (!Files.exists(fileOf(table.project())) && !attached.contains(table.project())) {
                 return new Schema();
@@ -360,7 +362,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public long rowCount(TableRef table) throws Exception {
-        buffer.mergeAll();
+        buffer.mergeForRead();
         try (Lease lease = lease()) {
             if (!Files.exists(fileOf(table.project())) && !attached.contains(table.project())) {
                 return -1;
@@ -405,7 +407,7 @@ public final class DuckDbWarehouse implements Warehouse {
     public void query(String sql, Consumer<Map<String, Object>> sink) throws Exception {
         String statement = ReadOnlySql.check(sql);
         // rows in the streaming buffer are in the table before anything reads it
-        buffer.mergeAll();
+        buffer.mergeForRead();
         try (Lease lease = lease()) {
             attachAll(lease.conn);
             try (Statement st = lease.conn.createStatement()) {

@@ -24,13 +24,16 @@ import java.util.concurrent.locks.Lock;
  * The embedded warehouse's streaming buffer, as BigQuery has one: a small batch is appended to its
  * table's journal ({@code DATA/.buffer/PROJECT/DATASET/TABLE.ndjson}, newline-delimited JSON as
  * {@code read_json} loads it) and forced to disk, and that is all its writer waits for. A merger
- * thread loads each journal into its table in one transaction at most every {@code mergeMillis},
+ * thread loads each journal into its table in one transaction at least every {@code mergeMillis},
  * and every read of the warehouse merges first, so no query misses a row whose insert returned.
  *
  * <p>Why: a DuckDB commit into a wide table costs milliseconds of CPU however few rows it carries
  * (it sets up and logs storage for every nested column), so a commit per small batch spent most
  * of the bundle's CPU when few rows were in flight (one instance per STOW-RS request); the journal
- * turns many small commits into few large ones.
+ * turns many small commits into few large ones. For the same reason reads share merges: a read
+ * that comes within {@code readWaitMillis} of the table's last merge waits for the rest of that
+ * time and then merges everything since, so a client polling every few milliseconds does not
+ * force a commit per poll.
  *
  * <p>A merge first renames the journal to {@code TABLE.ndjson.merging} (new rows start a new
  * journal meanwhile), loads it and deletes it. After a crash both files are still there and are
@@ -54,6 +57,7 @@ final class StreamingBuffer implements AutoCloseable {
     private final Path root;
     private final Loader loader;
     private final long mergeNanos;
+    private final long readWaitNanos;
     private final Map<TableRef, Journal> journals = new ConcurrentHashMap<>();
     private final Semaphore appended = new Semaphore(0);
     private final Thread merger;
@@ -62,11 +66,13 @@ final class StreamingBuffer implements AutoCloseable {
     /**
      * @param dataDir     the warehouse's directory; journals live in its {@code .buffer/}
      * @param mergeMillis how long rows may wait in a journal when nothing reads the table
+     * @param readWaitMillis how soon after a table's last merge a read may merge it again
      */
-    StreamingBuffer(Path dataDir, Loader loader, long mergeMillis) {
+    StreamingBuffer(Path dataDir, Loader loader, long mergeMillis, long readWaitMillis) {
         this.root = dataDir.resolve(".buffer");
         this.loader = loader;
         this.mergeNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, mergeMillis));
+        this.readWaitNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, readWaitMillis));
         this.merger = new Thread(this::run, "streaming-buffer-merger");
         this.merger.setDaemon(true);
         this.merger.start();
@@ -126,17 +132,36 @@ final class StreamingBuffer implements AutoCloseable {
                 loader.load(table, merging);
                 Files.delete(merging);
             }
-            j.merged(upTo);
+            j.merged(upTo, System.nanoTime());
         } finally {
             lock.unlock();
         }
     }
 
-    /** Loads every journal (reads call this, so that they see every row whose insert returned). */
+    /** Loads every journal now (the merger, and closing). */
     void mergeAll() throws Exception {
         for (TableRef table : journals.keySet()) {
             if (journals.get(table).pending()) {
                 merge(table);
+            }
+        }
+    }
+
+    /**
+     * Before a read: loads every journal holding rows, so that the read sees every row whose insert
+     * returned; a table merged less than {@code readWaitMillis} ago is merged once that time is up.
+     */
+    void mergeForRead() throws Exception {
+        for (TableRef table : journals.keySet()) {
+            Journal j = journals.get(table);
+            if (j.pending()) {
+                long wait = j.lastMerge + readWaitNanos - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                if (j.pending()) {
+                    merge(table);
+                }
             }
         }
     }
@@ -202,6 +227,8 @@ final class StreamingBuffer implements AutoCloseable {
         private FileChannel channel;
         private long appended;
         private volatile long merged;
+        /** {@link System#nanoTime()} when the last merge of this table ended. */
+        volatile long lastMerge = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
         Journal(Path dir, String table) throws IOException {
             this.file = dir.resolve(table + SUFFIX);
@@ -248,8 +275,9 @@ final class StreamingBuffer implements AutoCloseable {
             return appended;
         }
 
-        void merged(long upTo) {
+        void merged(long upTo, long now) {
             merged = upTo;
+            lastMerge = now;
         }
 
         synchronized void closeChannel() throws IOException {

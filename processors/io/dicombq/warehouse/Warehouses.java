@@ -16,14 +16,16 @@ public final class Warehouses {
      * @param bufferBelowRows batches smaller than this go through DuckDB's streaming buffer
      *                        ({@code dicom.duckdb.buffer-below-rows}, 0 = none)
      * @param bufferMergeMillis longest wait of a buffered row for its merge ({@code dicom.duckdb.buffer-merge-ms})
+     * @param bufferReadWaitMillis how soon after a merge a read may merge again ({@code dicom.duckdb.buffer-read-wait-ms})
      * @param rejectedRows where a buffered row goes when its table refuses it at merge time
      */
     public static Warehouse create(String kind, String dataDir, BigQueryWarehouse bigQuery, int duckDbThreads,
-                                   int bufferBelowRows, long bufferMergeMillis, RejectedRows rejectedRows)
+                                   int bufferBelowRows, long bufferMergeMillis, long bufferReadWaitMillis,
+                                   RejectedRows rejectedRows)
             throws Exception {
         return switch (kind == null ? "" : kind.trim().toLowerCase()) {
             case "duckdb" -> new DuckDbWarehouse(Path.of(dataDir), duckDbThreads, bufferBelowRows, bufferMergeMillis,
-                    rejectedRows);
+                    bufferReadWaitMillis, rejectedRows);
             // rows go through the google-bigquery endpoint of routes/bigquery.camel.yaml
             case "bigquery" -> new CamelBigQueryDelivery(bigQuery);
             default -> throw new IllegalArgumentException("dicom.warehouse must be duckdb or bigquery, got '" + kind + "'");

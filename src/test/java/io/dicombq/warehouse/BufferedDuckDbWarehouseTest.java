@@ -37,7 +37,7 @@ class BufferedDuckDbWarehouseTest extends DuckDbWarehouseTest {
     }
 
     private DuckDbWarehouse buffered(long mergeMillis) throws Exception {
-        return new DuckDbWarehouse(dataDir, 1, 1_000, mergeMillis,
+        return new DuckDbWarehouse(dataDir, 1, 1_000, mergeMillis, 0,
                 (t, row, reason) -> rejected.add(t.uri() + " " + row.getString("SOPInstanceUID") + " " + reason));
     }
 

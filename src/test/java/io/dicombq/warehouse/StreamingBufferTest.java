@@ -28,6 +28,8 @@ class StreamingBufferTest {
     private final ReentrantLock catalog = new ReentrantLock();
     private final List<String> loaded = new CopyOnWriteArrayList<>();
 
+    private long readWaitMillis;
+
     private StreamingBuffer buffer(long mergeMillis, CountDownLatch mergeMayFinish, CountDownLatch mergeStarted) {
         return new StreamingBuffer(dataDir, new StreamingBuffer.Loader() {
             @Override
@@ -41,7 +43,7 @@ class StreamingBufferTest {
                 assertTrue(mergeMayFinish.await(10, TimeUnit.SECONDS));
                 loaded.addAll(Files.readAllLines(journal, StandardCharsets.UTF_8));
             }
-        }, mergeMillis);
+        }, mergeMillis, readWaitMillis);
     }
 
     @Test
@@ -54,7 +56,7 @@ class StreamingBufferTest {
 
             CompletableFuture<Void> read = CompletableFuture.runAsync(() -> {
                 try {
-                    buffer.mergeAll();
+                    buffer.mergeForRead();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -81,5 +83,27 @@ class StreamingBufferTest {
         assertEquals(List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"), loaded);
         assertTrue(Files.notExists(journal));
         assertThrows(IllegalStateException.class, () -> buffer.append(table, "{}\n".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void readsSoonAfterAMergeWaitAndShareTheNextOne() throws Exception {
+        readWaitMillis = 2_000; // far apart, so that a busy machine cannot blur "waits" and "does not"
+        try (StreamingBuffer buffer = buffer(60_000, new CountDownLatch(0), new CountDownLatch(1))) {
+            buffer.append(table, "{\"n\":1}\n".getBytes(StandardCharsets.UTF_8));
+            long start = System.nanoTime();
+            buffer.mergeForRead();
+            assertTrue(System.nanoTime() - start < 1_500_000_000L, "no merge for a while: the first read merges at once");
+            assertEquals(List.of("{\"n\":1}"), loaded);
+
+            buffer.append(table, "{\"n\":2}\n".getBytes(StandardCharsets.UTF_8));
+            start = System.nanoTime();
+            buffer.mergeForRead();
+            assertTrue(System.nanoTime() - start >= 1_500_000_000L, "merged just now: the next read waits");
+            assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), loaded, "and still sees the new row");
+
+            start = System.nanoTime();
+            buffer.mergeForRead();
+            assertTrue(System.nanoTime() - start < 1_500_000_000L, "nothing buffered: a read never waits");
+        }
     }
 }
