@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,6 +58,10 @@ import java.util.function.Consumer;
  * in the data directory), rewritten by each batch under the catalog's lock and emptied after it:
  * creating a file per batch cost more than the load of a small batch on file systems where a new
  * inode is expensive (ext4 without a journal scans for recently deleted ones).
+ *
+ * <p>Small batches (fewer than {@code bufferBelowRows} rows) go through the {@link StreamingBuffer}
+ * instead: appended to a journal the next merge loads in one commit, since a commit into a wide
+ * table costs milliseconds however few rows it carries. Every read merges first.
  *
  * <p>TIMESTAMP columns are {@code TIMESTAMPTZ} (see {@link DuckDbTypes}); sessions run in UTC.
  */
@@ -284,6 +289,8 @@ public final class DuckDbWarehouse implements Warehouse {
                         firstLine(whole));
             }
             Path one = dataDir.resolve("." + table.project() + ".load.ndjson");
+            List<String> kept = new ArrayList<>();
+            Exception keptFor = null;
             try (BufferedReader lines = Files.newBufferedReader(journal, StandardCharsets.UTF_8)) {
                 String line;
                 while ((line = lines.readLine()) != null) {
@@ -294,11 +301,23 @@ public final class DuckDbWarehouse implements Warehouse {
                     try {
                         loadFile(lease.conn, table, typed, one);
                     } catch (SQLException e) {
-                        rejectedRows.rejected(table, rowOf(table, line), e.getMessage());
+                        try {
+                            rejectedRows.rejected(table, rowOf(table, line), e.getMessage());
+                        } catch (Exception nowhere) {
+                            kept.add(line);
+                            keptFor = keptFor != null ? keptFor : nowhere;
+                        }
                     }
                 }
             } finally {
                 Files.deleteIfExists(one);
+            }
+            if (keptFor != null) {
+                // only the rows nobody took stay for the next merge: the others are in, once
+                Path rest = journal.resolveSibling(journal.getFileName() + ".rest");
+                Files.write(rest, kept, StandardCharsets.UTF_8);
+                Files.move(rest, journal, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                throw keptFor;
             }
         }
     }
@@ -350,7 +369,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public Schema schema(TableRef table) throws Exception {
-        buffer.mergeForRead();
+        // no merge needed: a buffered row's columns were added before it was buffered
         try (Lease lease = lease()) {
             if (!Files.exists(fileOf(table.project())) && !attached.contains(table.project())) {
                 return new Schema();

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.dicombq.row.Field.Type.DATE;
 import static io.dicombq.row.Field.Type.STRING;
 import static io.dicombq.warehouse.TestRows.row;
 import static io.dicombq.warehouse.TestRows.with;
@@ -29,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BufferedDuckDbWarehouseTest extends DuckDbWarehouseTest {
 
     private final List<String> rejected = new ArrayList<>();
+    /** While set, the dead letters are unavailable: a refused row has nowhere to go. */
+    private volatile boolean deadLettersDown;
 
     @BeforeEach
     @Override
@@ -38,7 +39,12 @@ class BufferedDuckDbWarehouseTest extends DuckDbWarehouseTest {
 
     private DuckDbWarehouse buffered(long mergeMillis) throws Exception {
         return new DuckDbWarehouse(dataDir, 1, 1_000, mergeMillis, 0,
-                (t, row, reason) -> rejected.add(t.uri() + " " + row.getString("SOPInstanceUID") + " " + reason));
+                (t, row, reason) -> {
+                    if (deadLettersDown) {
+                        throw new java.io.IOException("dead letters not writable");
+                    }
+                    rejected.add(t.uri() + " " + row.getString("SOPInstanceUID") + " " + reason);
+                });
     }
 
     private Path journal() {
@@ -121,12 +127,9 @@ class BufferedDuckDbWarehouseTest extends DuckDbWarehouseTest {
     @Test
     @Override
     void aValueDuckDbCannotConvertFailsTheWholeBatchNamingTheColumn() throws Exception {
-        MetadataRow good = with(row("1", "1.1", "1.1.1", "INSERT", "2024-01-01T00:00:00Z"),
-                Field.nullable("StudyDate", DATE), "2024-01-01");
-        MetadataRow bad = with(row("1", "1.1", "1.1.2", "INSERT", "2024-01-01T00:00:00Z"),
-                Field.nullable("StudyDate", DATE), "2024-13-45");
-        MetadataRow later = with(row("1", "1.1", "1.1.3", "INSERT", "2024-01-01T00:00:00Z"),
-                Field.nullable("StudyDate", DATE), "2024-01-03");
+        MetadataRow good = TestRows.withStudyDate("1.1.1", "2024-01-01");
+        MetadataRow bad = TestRows.withStudyDate("1.1.2", "2024-13-45");
+        MetadataRow later = TestRows.withStudyDate("1.1.3", "2024-01-03");
 
         warehouse.insert(table, List.of(good, bad));
         warehouse.insert(table, List.of(later));
@@ -137,6 +140,26 @@ class BufferedDuckDbWarehouseTest extends DuckDbWarehouseTest {
         assertTrue(r.startsWith("bq://local.dicom.instances 1.1.2 ") && r.contains("column StudyDate (DATE)")
                 && r.contains("2024-13-45") && !r.contains(".ndjson"), r);
         assertFalse(Files.exists(journal()) || Files.exists(merging()));
+    }
+
+    /** A refused row that cannot be dead-lettered stays buffered alone: the good rows go in once. */
+    @Test
+    void aRefusedRowWithNowhereToGoStaysInTheJournalAndTheOthersAreNotLoadedTwice() throws Exception {
+        MetadataRow good = TestRows.withStudyDate("1.1.1", "2024-01-01");
+        MetadataRow bad = TestRows.withStudyDate("1.1.2", "2024-13-45");
+        deadLettersDown = true;
+        warehouse.insert(table, List.of(good, bad));
+
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> warehouse.rowCount(table));
+        assertTrue(e.getMessage().contains("dead letters not writable"), e.getMessage());
+        List<String> left = Files.readAllLines(merging());
+        assertEquals(1, left.size());
+        assertTrue(left.get(0).contains("1.1.2"), left.get(0));
+
+        deadLettersDown = false;
+        assertEquals(1, warehouse.rowCount(table), "the good row once, after the next merge too");
+        assertEquals(1, rejected.size());
+        assertFalse(Files.exists(merging()));
     }
 
     /** The buffer loads its journal itself: the shared load file is not used at all. */

@@ -273,10 +273,8 @@ class DuckDbWarehouseTest {
 
     @Test
     void aValueDuckDbCannotConvertFailsTheWholeBatchNamingTheColumn() throws Exception {
-        MetadataRow good = with(row("1", "1.1", "1.1.1", "INSERT", "2024-01-01T00:00:00Z"),
-                Field.nullable("StudyDate", DATE), "2024-01-01");
-        MetadataRow bad = with(row("1", "1.1", "1.1.2", "INSERT", "2024-01-01T00:00:00Z"),
-                Field.nullable("StudyDate", DATE), "2024-13-45");
+        MetadataRow good = TestRows.withStudyDate("1.1.1", "2024-01-01");
+        MetadataRow bad = TestRows.withStudyDate("1.1.2", "2024-13-45");
 
         Exception e = assertThrows(Exception.class, () -> warehouse.insert(table, List.of(good, bad)));
 

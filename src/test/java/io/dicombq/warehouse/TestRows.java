@@ -55,6 +55,11 @@ final class TestRows {
         return Field.record("DroppedTags", Field.Mode.REPEATED, List.of(Field.nullable("TagName", STRING)));
     }
 
+    /** An instance of study 1, series 1.1 with a StudyDate, which DuckDB may or may not be able to convert. */
+    static MetadataRow withStudyDate(String sop, String studyDate) {
+        return with(row("1", "1.1", sop, "INSERT", "2024-01-01T00:00:00Z"), Field.nullable("StudyDate", DATE), studyDate);
+    }
+
     /** A row for one instance with only UIDs, the service columns and what {@code extra} adds. */
     static MetadataRow row(String study, String series, String sop, String type, String lastUpdated) {
         Map<String, Object> values = new LinkedHashMap<>();
