@@ -276,6 +276,12 @@ public final class Bench {
         }
         b.baseline = b.viewCount();
         b.tableBaseline = b.tableCount();
+        settle(b);
+    }
+
+    /** After a warm-up: until the JIT has compiled what the warm-up made hot (see Bundle.awaitIdle). */
+    private static void settle(Bundle b) throws InterruptedException {
+        log("bundle idle %.1f s after its warm-up", b.awaitIdle());
     }
 
     /** 8 clients send the files, {@code perRequest} to a multipart/related request; returns the instances not answered 200. */
@@ -603,6 +609,7 @@ public final class Bench {
         awaitCount(b, warmup.size(), Duration.ofMinutes(3));
         b.baseline = warmup.size();
         b.tableBaseline = warmup.size();
+        settle(b);
     }
 
     /** The first two thirds of the warm-up set through the drop folder, until the view shows them; how many. */

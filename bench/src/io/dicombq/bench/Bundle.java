@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The bundle under test, as a user runs it: {@code java -jar target/dicom-bq.jar} in its own
@@ -110,6 +111,24 @@ final class Bundle implements AutoCloseable {
     long viewCount() throws Exception {
         String line = sql("SELECT count(*) AS n FROM local.dicom.instances_view").get(0);
         return Long.parseLong(line.replaceAll("[^0-9]", "")) - baseline;
+    }
+
+    /**
+     * Waits, for a minute at most, until the bundle uses less than 5 % of a core over half a second:
+     * a warm-up on two busy cores leaves the JIT a queue of methods to compile, which a service that
+     * has been running for a while has long worked off. Returns the seconds waited.
+     */
+    double awaitIdle() throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + TimeUnit.MINUTES.toNanos(1);
+        while (System.nanoTime() < end) {
+            long cpu = cpuMillis();
+            Thread.sleep(500);
+            if (cpuMillis() - cpu < 25) {
+                break;
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** CPU time the bundle's process has used so far (user + system, all threads), in ms. */
