@@ -253,19 +253,29 @@ public final class Bench {
 
     /**
      * A STOW-RS bundle's warm-up: two thirds of the warm-up set through the drop folder as for the
-     * other bundles, then the last third through STOW-RS four times over, by 8 clients in the shape
-     * being measured ({@code perRequest} instances per request). The JIT compiles per-request code
-     * only once it has run thousands of times: with the last third sent once, one by one, the C2
-     * compiler took a fifth of the bundle's CPU during the timed part of one instance per request
-     * (A/B in BENCHMARKS.md, "Fourth round"). Sending an instance again adds a row, not an instance.
+     * other bundles, then the last third through STOW-RS, by 8 clients in the shape being measured
+     * ({@code perRequest} instances per request), pass after pass until the bundle's CPU per instance
+     * has settled: at least {@value #MIN_STOW_WARM_UP_PASSES} passes, then until the cheapest of the last
+     * three is no longer 5 % below the cheapest before them (at most {@value #MAX_STOW_WARM_UP_PASSES}).
+     * The JIT takes long over this much per-request code (Vert.x, Netty, mime4j, Camel): with four
+     * passes, C2 still took a third of the bundle's CPU in the timed part of one instance per
+     * request, and twelve passes took the CPU per instance from 7.0 ms to 1.8 ms (BENCHMARKS.md,
+     * "Fifth round"). Sending an instance again adds a row, not an instance.
      */
     private void warmUpStow(Bundle b, HttpClient http, URI uri, int perRequest) throws Exception {
         int viaFolder = warmUpThroughFolder(b);
         int rows = viaFolder;
-        for (int pass = 0; pass < 4; pass++) {
-            send(http, uri, warmup.subList(viaFolder, warmup.size()), perRequest);
-            rows += warmup.size() - viaFolder;
+        List<Path> stowSet = warmup.subList(viaFolder, warmup.size());
+        List<Double> perPass = new ArrayList<>();
+        while (perPass.size() < MAX_STOW_WARM_UP_PASSES && !settled(perPass)) {
+            long cpu = b.cpuMillis();
+            send(http, uri, stowSet, perRequest);
+            rows += stowSet.size();
+            perPass.add((b.cpuMillis() - cpu) * 1000.0 / stowSet.size());
         }
+        StringBuilder passes = new StringBuilder();
+        perPass.forEach(us -> passes.append(passes.length() == 0 ? "" : " / ").append(Math.round(us)));
+        log("STOW-RS warm-up, bundle CPU per instance (us) pass by pass: %s", passes);
         long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (b.tableCount() < rows) {
             if (System.nanoTime() > end) {
@@ -321,6 +331,19 @@ public final class Bench {
     }
 
     static final String BOUNDARY = "bench-boundary-7d2f";
+    static final int MIN_STOW_WARM_UP_PASSES = 6;
+    static final int MAX_STOW_WARM_UP_PASSES = 20;
+
+    /** The last three passes' cheapest is no longer 5 % below the cheapest of the passes before them. */
+    static boolean settled(List<Double> perPass) {
+        int n = perPass.size();
+        if (n < MIN_STOW_WARM_UP_PASSES) {
+            return false;
+        }
+        double before = Collections.min(perPass.subList(0, n - 3));
+        double last = Collections.min(perPass.subList(n - 3, n));
+        return last > before * 0.95;
+    }
 
     static HttpRequest stowRequest(URI uri, Path f) throws Exception {
         return stowRequest(uri, List.of(f));
