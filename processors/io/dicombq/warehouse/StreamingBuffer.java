@@ -59,7 +59,8 @@ final class StreamingBuffer implements AutoCloseable {
     private final long mergeNanos;
     private final long readWaitNanos;
     private final Map<TableRef, Journal> journals = new ConcurrentHashMap<>();
-    private final Semaphore appended = new Semaphore(0);
+    /** One permit per append since the merger last looked: it wakes the merger. */
+    private final Semaphore wake = new Semaphore(0);
     private final Thread merger;
     private volatile boolean closed;
 
@@ -84,7 +85,7 @@ final class StreamingBuffer implements AutoCloseable {
             throw new IllegalStateException("warehouse is closed");
         }
         journal(table).append(lines);
-        appended.release();
+        wake.release();
     }
 
     /** Tables of one project that have journals on disk (left by a crash or a stop): to be loaded. */
@@ -180,10 +181,10 @@ final class StreamingBuffer implements AutoCloseable {
         long backoff = mergeNanos;
         while (!closed) {
             try {
-                appended.acquire();
+                wake.acquire();
                 // let the rows of the next mergeMillis join this merge
                 TimeUnit.NANOSECONDS.sleep(mergeNanos);
-                appended.drainPermits();
+                wake.drainPermits();
                 mergeAll();
                 backoff = mergeNanos;
             } catch (InterruptedException e) {
@@ -192,7 +193,7 @@ final class StreamingBuffer implements AutoCloseable {
                 // the rows stay in their journal: the next merge (or the next read) tries again
                 LOG.error("Merging the streaming buffer into its table failed (will retry): {}", e.getMessage());
                 backoff = Math.min(backoff * 2, TimeUnit.SECONDS.toNanos(30));
-                appended.release();
+                wake.release();
                 try {
                     TimeUnit.NANOSECONDS.sleep(backoff);
                 } catch (InterruptedException stop) {
