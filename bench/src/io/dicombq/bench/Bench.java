@@ -194,12 +194,7 @@ public final class Bench {
             double copySecs = (System.nanoTime() - c) / 1e9;
             long cpu = bundle.cpuMillis();
             long t = System.nanoTime();
-            java.nio.file.attribute.FileTime now = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis());
-            for (Path f : corpus) {
-                Path s = staging.resolve(f.getFileName());
-                Files.setLastModifiedTime(s, now);
-                Files.move(s, bundle.inbox().resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-            }
+            moveIn(bundle, staging, corpus);
             double moved = (System.nanoTime() - t) / 1e9;
             awaitCount(bundle, corpus.size(), Duration.ofMinutes(5));
             double secs = (System.nanoTime() - t) / 1e9;
@@ -255,8 +250,8 @@ public final class Bench {
      * A STOW-RS bundle's warm-up: two thirds of the warm-up set through the drop folder as for the
      * other bundles, then the last third through STOW-RS, by 8 clients in the shape being measured
      * ({@code perRequest} instances per request), pass after pass until the bundle's CPU per instance
-     * has settled: at least {@value #MIN_STOW_WARM_UP_PASSES} passes, then until the cheapest of the last
-     * three is no longer 5 % below the cheapest before them (at most {@value #MAX_STOW_WARM_UP_PASSES}).
+     * has settled: at least {@value #MIN_WARM_UP_PASSES} passes, then until the cheapest of the last
+     * three is no longer 5 % below the cheapest before them (at most {@value #MAX_WARM_UP_PASSES}).
      * The JIT takes long over this much per-request code (Vert.x, Netty, mime4j, Camel): with four
      * passes, C2 still took a third of the bundle's CPU in the timed part of one instance per
      * request, and twelve passes took the CPU per instance from 7.0 ms to 1.8 ms (BENCHMARKS.md,
@@ -267,23 +262,14 @@ public final class Bench {
         int rows = viaFolder;
         List<Path> stowSet = warmup.subList(viaFolder, warmup.size());
         List<Double> perPass = new ArrayList<>();
-        while (perPass.size() < MAX_STOW_WARM_UP_PASSES && !settled(perPass)) {
+        while (perPass.size() < MAX_WARM_UP_PASSES && !settled(perPass)) {
             long cpu = b.cpuMillis();
             send(http, uri, stowSet, perRequest);
             rows += stowSet.size();
             perPass.add((b.cpuMillis() - cpu) * 1000.0 / stowSet.size());
         }
-        StringBuilder passes = new StringBuilder();
-        perPass.forEach(us -> passes.append(passes.length() == 0 ? "" : " / ").append(Math.round(us)));
-        log("STOW-RS warm-up, bundle CPU per instance (us) pass by pass: %s", passes);
-        long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (b.tableCount() < rows) {
-            if (System.nanoTime() > end) {
-                throw new IllegalStateException("STOW-RS warm-up: the table holds " + b.tableCount() + " of " + rows
-                        + " rows; see " + b.dir.resolve("bundle.log"));
-            }
-            Thread.sleep(20);
-        }
+        log("STOW-RS warm-up, bundle CPU per instance (us) pass by pass: %s", passes(perPass));
+        awaitTableCount(b, rows, "STOW-RS warm-up");
         b.baseline = b.viewCount();
         b.tableBaseline = b.tableCount();
         settle(b);
@@ -331,13 +317,13 @@ public final class Bench {
     }
 
     static final String BOUNDARY = "bench-boundary-7d2f";
-    static final int MIN_STOW_WARM_UP_PASSES = 6;
-    static final int MAX_STOW_WARM_UP_PASSES = 20;
+    static final int MIN_WARM_UP_PASSES = 6;
+    static final int MAX_WARM_UP_PASSES = 20;
 
     /** The last three passes' cheapest is no longer 5 % below the cheapest of the passes before them. */
     static boolean settled(List<Double> perPass) {
         int n = perPass.size();
-        if (n < MIN_STOW_WARM_UP_PASSES) {
+        if (n < MIN_WARM_UP_PASSES) {
             return false;
         }
         double before = Collections.min(perPass.subList(0, n - 3));
@@ -619,20 +605,49 @@ public final class Bench {
     }
 
     /**
-     * The warm-up set through the drop folder, then a few hundred through STOW-RS, so that the
-     * JIT has compiled the paths being timed; the figures describe a running service, not a cold start.
+     * A drop-folder bundle's warm-up ((b) and (d)): the last third of the warm-up set through STOW-RS,
+     * one instance per request, then the first two thirds through the drop folder in the shape (b)
+     * measures (staged, moved in at once), pass after pass until the bundle's CPU per instance has
+     * settled, as for the STOW-RS bundles (see {@link #warmUpStow}). With one pass, C2 still took a
+     * fifth of the bundle's CPU in the timed part of (b) (BENCHMARKS.md, "Sixth round"). Dropping an
+     * instance again adds a row, not an instance.
      */
     private void warmUp(Bundle b) throws Exception {
-        int viaFolder = warmUpThroughFolder(b);
+        int viaFolder = warmup.size() * 2 / 3;
         URI uri = b.studiesUri();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         for (Path f : warmup.subList(viaFolder, warmup.size())) {
             http.send(stowRequest(uri, f), HttpResponse.BodyHandlers.discarding());
         }
+        long rows = warmup.size() - viaFolder;
+        List<Path> folderSet = warmup.subList(0, viaFolder);
+        Path staging = Files.createDirectories(b.dir.resolve("staging"));
+        List<Double> perPass = new ArrayList<>();
+        while (perPass.size() < MAX_WARM_UP_PASSES && !settled(perPass)) {
+            for (Path f : folderSet) {
+                Files.copy(f, staging.resolve(f.getFileName()));
+            }
+            long cpu = b.cpuMillis();
+            moveIn(b, staging, folderSet);
+            rows += folderSet.size();
+            awaitTableCount(b, rows, "drop-folder warm-up");
+            perPass.add((b.cpuMillis() - cpu) * 1000.0 / folderSet.size());
+        }
+        log("drop-folder warm-up, bundle CPU per instance (us) pass by pass: %s", passes(perPass));
         awaitCount(b, warmup.size(), Duration.ofMinutes(3));
         b.baseline = warmup.size();
-        b.tableBaseline = warmup.size();
+        b.tableBaseline = rows;
         settle(b);
+    }
+
+    /** Staged files moved into the inbox all at once, with a fresh mtime as a just-written file has. */
+    private static void moveIn(Bundle b, Path staging, List<Path> files) throws Exception {
+        java.nio.file.attribute.FileTime now = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis());
+        for (Path f : files) {
+            Path s = staging.resolve(f.getFileName());
+            Files.setLastModifiedTime(s, now);
+            Files.move(s, b.inbox().resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        }
     }
 
     /** The first two thirds of the warm-up set through the drop folder, until the view shows them; how many. */
@@ -643,6 +658,23 @@ public final class Bench {
         }
         awaitCount(b, viaFolder, Duration.ofMinutes(3));
         return viaFolder;
+    }
+
+    private static void awaitTableCount(Bundle b, long rows, String what) throws Exception {
+        long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (b.tableCount() < rows) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException(what + ": the table holds " + b.tableCount() + " of " + rows
+                        + " rows; see " + b.dir.resolve("bundle.log"));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static String passes(List<Double> perPass) {
+        StringBuilder text = new StringBuilder();
+        perPass.forEach(us -> text.append(text.length() == 0 ? "" : " / ").append(Math.round(us)));
+        return text.toString();
     }
 
     /** The row the bundle makes of a stored file, with the given LastUpdated. */
