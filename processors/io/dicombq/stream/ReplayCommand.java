@@ -109,7 +109,7 @@ public final class ReplayCommand {
         }
         // every row straight into its table; a streaming buffer the bundle left is merged first, and a
         // row its table refuses then is dead-lettered again
-        try (Warehouse warehouse = new DuckDbWarehouse(java.nio.file.Path.of(dataDir), 1, 0, 500, 0, deadLetters)) {
+        try (Warehouse warehouse = new DuckDbWarehouse(java.nio.file.Path.of(dataDir), 1, 0, 500, 0, "", deadLetters)) {
             Set<String> prepared = new HashSet<>();
             return DeadLetterReplay.replay(deadLetters, destination, records -> {
                 List<Boolean> ok = new ArrayList<>();

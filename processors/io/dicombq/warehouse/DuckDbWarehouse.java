@@ -87,7 +87,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     /** Every batch committed straight into its table (journals left by a bundle are still loaded). */
     public DuckDbWarehouse(Path dataDir, int threads) throws IOException, SQLException {
-        this(dataDir, threads, 0, 500, 0, RejectedRows.NONE);
+        this(dataDir, threads, 0, 500, 0, "", RejectedRows.NONE);
     }
 
     /**
@@ -101,11 +101,15 @@ public final class DuckDbWarehouse implements Warehouse {
      *                ({@code dicom.duckdb.buffer-merge-ms})
      * @param readWaitMillis how soon after a table's last merge a read may merge it again; a read that
      *                comes sooner waits for the rest ({@code dicom.duckdb.buffer-read-wait-ms})
+     * @param checkpointThreshold how much write-ahead log a file gathers before DuckDB writes it into
+     *                the file ({@code dicom.duckdb.checkpoint-threshold}, such as {@code 128MB}; blank keeps
+     *                DuckDB's 16MB). A checkpoint rewrites the table's last row group whole, however few
+     *                rows are new, and the commit that triggers it waits for it
      * @param rejectedRows where a buffered row goes when its table will not take it at merge time
      *                (the dead letters, in the bundle)
      */
     public DuckDbWarehouse(Path dataDir, int threads, int bufferBelowRows, long mergeMillis, long readWaitMillis,
-                           RejectedRows rejectedRows) throws IOException, SQLException {
+                           String checkpointThreshold, RejectedRows rejectedRows) throws IOException, SQLException {
         this.bufferBelowRows = Math.max(0, bufferBelowRows);
         this.rejectedRows = rejectedRows;
         this.dataDir = dataDir.toAbsolutePath();
@@ -120,6 +124,15 @@ public final class DuckDbWarehouse implements Warehouse {
             st.execute("SET GLOBAL enable_external_file_cache = false");
             if (threads > 0) {
                 st.execute("SET GLOBAL threads = " + threads);
+            }
+            if (checkpointThreshold != null && !checkpointThreshold.isBlank()) {
+                try {
+                    st.execute("SET GLOBAL checkpoint_threshold = '" + checkpointThreshold.trim().replace("'", "''") + "'");
+                } catch (SQLException e) {
+                    root.close();
+                    throw new IllegalArgumentException("dicom.duckdb.checkpoint-threshold must be a size such as 128MB, got '"
+                            + checkpointThreshold + "': " + e.getMessage(), e);
+                }
             }
         }
         this.buffer = new StreamingBuffer(this.dataDir, new StreamingBuffer.Loader() {

@@ -38,7 +38,7 @@ class BufferedDuckDbWarehouseTest extends DuckDbWarehouseTest {
     }
 
     private DuckDbWarehouse buffered(long mergeMillis) throws Exception {
-        return new DuckDbWarehouse(dataDir, 1, 1_000, mergeMillis, 0,
+        return new DuckDbWarehouse(dataDir, 1, 1_000, mergeMillis, 0, "",
                 (t, row, reason) -> {
                     if (deadLettersDown) {
                         throw new java.io.IOException("dead letters not writable");
