@@ -143,7 +143,11 @@ public class StowRequest implements Processor {
         try {
             for (EntityState state = next(parts); state != EntityState.T_END_OF_STREAM; state = next(parts)) {
                 switch (state) {
-                    case T_START_BODYPART -> partType = null;
+                    case T_START_BODYPART -> {
+                        partType = null;
+                        // the part before this one was not the last: it starts now, on the pool
+                        inFlight.another();
+                    }
                     case T_FIELD -> {
                         if ("Content-Type".equalsIgnoreCase(parts.getField().getName())) {
                             partType = parts.getField().getBody();
@@ -189,7 +193,7 @@ public class StowRequest implements Processor {
         }
     }
 
-    /** Spools a part in the request's thread, then hands it to the ingest route without waiting for it. */
+    /** Spools a part in the request's thread, then hands it to {@link PartsInFlight}, which delivers it. */
     private void storePart(CamelContext context, InputStream part, String partType, String urlStudy,
                            PartsInFlight inFlight) throws PartReadException, IOException, InterruptedException {
         if (partType != null && !isDicomType(partType)) {
@@ -217,7 +221,10 @@ public class StowRequest implements Processor {
         }
     }
 
-    /** Runs a spooled part through the ingest route (on the pool); returns what it adds to the answer. */
+    /**
+     * Runs a spooled part through the ingest route (on the pool, or on the request's thread for the
+     * last part); returns what it adds to the answer.
+     */
     private PartsInFlight.Outcome ingest(CamelContext context, Path file, String urlStudy) throws IOException {
         try {
             Exchange result = template(context).send(INGEST, ex -> {

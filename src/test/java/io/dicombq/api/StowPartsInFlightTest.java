@@ -219,6 +219,24 @@ class StowPartsInFlightTest {
         assertNoLeftovers();
     }
 
+    @Test
+    void theLastPartRunsOnTheRequestsOwnThreadTheOthersOnThePool() throws Exception {
+        start(8, 1);
+        java.util.Map<String, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
+        hook = sop -> threads.put(sop, Thread.currentThread());
+        // direct:stow runs StowRequest on this thread, as platform-http runs it on the request's
+        JsonNode json = stow(instances.subList(0, 3), 200);
+        assertInBodyOrder(json.at("/00081199/Value"), 1, 3);
+        assertEquals(Thread.currentThread(), threads.get(SERIES + ".3"), "the last part: no hand-off");
+        assertTrue(threads.get(SERIES + ".1") != Thread.currentThread()
+                && threads.get(SERIES + ".2") != Thread.currentThread(), "parts 1 and 2 went to the pool");
+
+        stow(instances.subList(3, 4), 200);
+        assertEquals(Thread.currentThread(), threads.get(SERIES + ".4"), "the only part of a request");
+        assertEquals(4L, warehouse.real.rowCount(TableRef.parse(TABLE)));
+        assertNoLeftovers();
+    }
+
     private static void assertInBodyOrder(JsonNode referenced, int first, int last) {
         List<String> sops = new ArrayList<>();
         referenced.forEach(r -> sops.add(r.at("/00081155/Value/0").asText()));
