@@ -247,8 +247,8 @@ public final class Bench {
     }
 
     /**
-     * A STOW-RS bundle's warm-up: two thirds of the warm-up set through the drop folder as for the
-     * other bundles, then the last third through STOW-RS, by 8 clients in the shape being measured
+     * A STOW-RS bundle's warm-up: two thirds of the warm-up set through the drop folder once, then
+     * the last third through STOW-RS, by 8 clients in the shape being measured
      * ({@code perRequest} instances per request), pass after pass until the bundle's CPU per instance
      * has settled: at least {@value #MIN_WARM_UP_PASSES} passes, then until the cheapest of the last
      * three is no longer 5 % below the cheapest before them (at most {@value #MAX_WARM_UP_PASSES}).
@@ -410,7 +410,7 @@ public final class Bench {
                 }
             }
             log("(d) %d files at 200/s (took %.1f s to drop): latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; "
-                            + "drop to LastUpdated p50 %.0f / p99 %.0f ms (settle-ms 300, poll every 100 ms), "
+                            + "drop to LastUpdated p50 %.0f / p99 %.0f ms (the settle time, the poll), "
                             + "LastUpdated to seen p50 %.0f / p99 %.0f ms",
                     n, dropSecs, percentile(lat, 50), percentile(lat, 99), percentile(lat, 100),
                     percentile(taken, 50), percentile(taken, 99), percentile(visible, 50), percentile(visible, 99));
