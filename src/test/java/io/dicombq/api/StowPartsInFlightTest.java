@@ -26,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -222,7 +224,7 @@ class StowPartsInFlightTest {
     @Test
     void theLastPartRunsOnTheRequestsOwnThreadTheOthersOnThePool() throws Exception {
         start(8, 1);
-        java.util.Map<String, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Thread> threads = new ConcurrentHashMap<>();
         hook = sop -> threads.put(sop, Thread.currentThread());
         // direct:stow runs StowRequest on this thread, as platform-http runs it on the request's
         JsonNode json = stow(instances.subList(0, 3), 200);

@@ -272,36 +272,6 @@ class DuckDbWarehouseTest {
     }
 
     @Test
-    void theCheckpointThresholdDecidesWhetherACommitWritesTheFileOrOnlyTheLog(@TempDir Path other) throws Exception {
-        List<MetadataRow> rows = List.of(TestRows.ct(1, 1, 1), TestRows.ct(1, 1, 2));
-        try (DuckDbWarehouse small = new DuckDbWarehouse(other.resolve("small"), 1, 0, 500, 0, "1KB", RejectedRows.NONE);
-             DuckDbWarehouse large = new DuckDbWarehouse(other.resolve("large"), 1, 0, 500, 0, "1GB", RejectedRows.NONE)) {
-            small.insert(table, rows);
-            large.insert(table, rows);
-            assertEquals(0, walSize(other.resolve("small")), "1KB: checkpointed at the commit");
-            assertTrue(walSize(other.resolve("large")) > 1_000, "1GB: the rows wait in the log");
-            assertEquals(2, large.rowCount(table));
-        }
-        // the log is replayed when the file is opened again
-        try (DuckDbWarehouse reopened = new DuckDbWarehouse(other.resolve("large"))) {
-            assertEquals(2, reopened.rowCount(table));
-        }
-    }
-
-    private static long walSize(Path dir) throws Exception {
-        Path wal = dir.resolve("local.duckdb.wal");
-        return Files.exists(wal) ? Files.size(wal) : 0;
-    }
-
-    @Test
-    void aCheckpointThresholdThatIsNotASizeIsAClearError(@TempDir Path other) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new DuckDbWarehouse(other, 1, 0, 500, 0, "lots", RejectedRows.NONE));
-        assertTrue(e.getMessage().startsWith("dicom.duckdb.checkpoint-threshold must be a size such as 128MB, got 'lots'"),
-                e.getMessage());
-    }
-
-    @Test
     void aValueDuckDbCannotConvertFailsTheWholeBatchNamingTheColumn() throws Exception {
         MetadataRow good = TestRows.withStudyDate("1.1.1", "2024-01-01");
         MetadataRow bad = TestRows.withStudyDate("1.1.2", "2024-13-45");

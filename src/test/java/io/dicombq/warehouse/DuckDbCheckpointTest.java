@@ -1,0 +1,52 @@
+package io.dicombq.warehouse;
+
+import io.dicombq.row.MetadataRow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code dicom.duckdb.checkpoint-threshold}: how much write-ahead log a catalog gathers before a checkpoint. */
+class DuckDbCheckpointTest {
+    final TableRef table = TableRef.parse("bq://local.dicom.instances");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theThresholdDecidesWhetherACommitWritesTheFileOrOnlyTheLog() throws Exception {
+        List<MetadataRow> rows = List.of(TestRows.ct(1, 1, 1), TestRows.ct(1, 1, 2));
+        try (DuckDbWarehouse small = new DuckDbWarehouse(dir.resolve("small"), 1, 0, 500, 0, "1KB", RejectedRows.NONE);
+             DuckDbWarehouse large = new DuckDbWarehouse(dir.resolve("large"), 1, 0, 500, 0, "1GB", RejectedRows.NONE)) {
+            small.insert(table, rows);
+            large.insert(table, rows);
+            assertEquals(0, walSize(dir.resolve("small")), "1KB: checkpointed at the commit");
+            assertTrue(walSize(dir.resolve("large")) > 1_000, "1GB: the rows wait in the log");
+            assertEquals(2, large.rowCount(table));
+        }
+        // closing checkpoints what the log held into the file
+        assertEquals(0, walSize(dir.resolve("large")));
+        try (DuckDbWarehouse reopened = new DuckDbWarehouse(dir.resolve("large"))) {
+            assertEquals(2, reopened.rowCount(table));
+        }
+    }
+
+    @Test
+    void aThresholdThatIsNotASizeIsAClearError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DuckDbWarehouse(dir, 1, 0, 500, 0, "lots", RejectedRows.NONE));
+        assertTrue(e.getMessage().startsWith("dicom.duckdb.checkpoint-threshold must be a size such as 128MB, got 'lots'"),
+                e.getMessage());
+    }
+
+    private static long walSize(Path catalogDir) throws Exception {
+        Path wal = catalogDir.resolve("local.duckdb.wal");
+        return Files.exists(wal) ? Files.size(wal) : 0;
+    }
+}
