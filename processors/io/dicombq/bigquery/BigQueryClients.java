@@ -106,7 +106,8 @@ public class BigQueryClients implements AutoCloseable {
     }
 
     private BigQuery build(String project) {
-        BigQueryOptions.Builder builder = BigQueryOptions.newBuilder().setProjectId(project);
+        BigQueryOptions.Builder builder = BigQueryOptions.newBuilder().setProjectId(project)
+                .setTransportOptions(new BufferedJsonRequests());
         if (host != null) {
             builder.setHost(host).setCredentials(NoCredentials.getInstance());
         } else if (credentialsFile != null) {
