@@ -377,10 +377,11 @@ public final class FakeBigQueryServer implements AutoCloseable {
     /** "location|message" for the first problem BigQuery would report, or null when the row fits. */
     @SuppressWarnings("unchecked")
     private static String validate(FieldIndex index, List<Map<String, Object>> fields, Map<String, Object> row, String prefix) {
+        // every value of every row passes here: a location is built only for a problem
         for (Map.Entry<String, Object> e : row.entrySet()) {
-            String location = prefix + e.getKey();
             Map<String, Object> f = index.find(fields, e.getKey());
             if (f == null) {
+                String location = prefix + e.getKey();
                 return location + "|no such field: " + location + ".";
             }
             Object v = e.getValue();
@@ -389,14 +390,24 @@ public final class FakeBigQueryServer implements AutoCloseable {
             }
             boolean repeated = "REPEATED".equals(mode(f));
             if (repeated != (v instanceof List)) {
+                String location = prefix + e.getKey();
                 return location + "|" + (repeated ? "Array value expected for repeated field: " : "Array specified for non-repeated field: ")
                         + location + ".";
             }
+            boolean record = "RECORD".equals(f.get("type"));
             for (Object item : repeated ? (List<Object>) v : List.of(v)) {
-                String problem = "RECORD".equals(f.get("type"))
-                        ? item instanceof Map ? validate(index, (List<Map<String, Object>>) f.get("fields"), (Map<String, Object>) item, location + ".")
-                        : location + "|This field: " + location + " is not a record."
-                        : scalarProblem((String) f.get("type"), item, location);
+                String problem;
+                if (record && item instanceof Map) {
+                    problem = validate(index, (List<Map<String, Object>>) f.get("fields"), (Map<String, Object>) item, prefix + e.getKey() + ".");
+                } else if (record || (item instanceof Map || item instanceof List) && "STRING".equals(f.get("type"))) {
+                    String location = prefix + e.getKey();
+                    problem = location + "|This field: " + location + " is not a record.";
+                } else {
+                    problem = scalarProblem((String) f.get("type"), item);
+                    if (problem != null) {
+                        problem = prefix + e.getKey() + "|" + problem;
+                    }
+                }
                 if (problem != null) {
                     return problem;
                 }
@@ -405,29 +416,33 @@ public final class FakeBigQueryServer implements AutoCloseable {
         return null;
     }
 
-    private static String scalarProblem(String type, Object v, String location) {
-        String s = String.valueOf(v);
+    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("-?\\d+");
+
+    /** The message for a scalar value the column's type cannot take, or null. */
+    private static String scalarProblem(String type, Object v) {
         try {
             switch (type) {
                 case "INTEGER" -> {
-                    if (v instanceof Number n ? n.doubleValue() != Math.rint(n.doubleValue()) : !s.matches("-?\\d+")) {
-                        return location + "|Cannot convert value to integer (bad value): " + s;
+                    if (v instanceof Long || v instanceof Integer) {
+                        return null;
+                    }
+                    if (v instanceof Number n ? n.doubleValue() != Math.rint(n.doubleValue()) : !INTEGER.matcher(String.valueOf(v)).matches()) {
+                        return "Cannot convert value to integer (bad value): " + v;
                     }
                 }
-                case "FLOAT" -> Double.parseDouble(s);
-                case "DATE" -> LocalDate.parse(s);
-                case "TIME" -> LocalTime.parse(s);
-                case "TIMESTAMP" -> Instant.parse(s);
-                case "STRING" -> {
-                    if (v instanceof Map || v instanceof List) {
-                        return location + "|This field: " + location + " is not a record.";
+                case "FLOAT" -> {
+                    if (!(v instanceof Number)) {
+                        Double.parseDouble(String.valueOf(v));
                     }
                 }
+                case "DATE" -> LocalDate.parse(String.valueOf(v));
+                case "TIME" -> LocalTime.parse(String.valueOf(v));
+                case "TIMESTAMP" -> Instant.parse(String.valueOf(v));
                 default -> {
                 }
             }
         } catch (RuntimeException e) {
-            return location + "|Cannot convert value to " + type.toLowerCase() + " (bad value): " + s;
+            return "Cannot convert value to " + type.toLowerCase(java.util.Locale.ROOT) + " (bad value): " + v;
         }
         return null;
     }
@@ -542,13 +557,19 @@ public final class FakeBigQueryServer implements AutoCloseable {
             if (fields == null) {
                 return null;
             }
-            return byList.computeIfAbsent(fields, FieldIndex::index).get(name.toLowerCase(java.util.Locale.ROOT));
+            Map<String, Map<String, Object>> byName = byList.computeIfAbsent(fields, FieldIndex::index);
+            Map<String, Object> f = byName.get(name); // the name as the schema spells it, as rows mostly do
+            return f != null ? f : byName.get(name.toLowerCase(java.util.Locale.ROOT));
         }
 
+        /** Each field by its own name and by its lower-case name (BigQuery matches names ignoring case). */
         private static Map<String, Map<String, Object>> index(List<Map<String, Object>> fields) {
             Map<String, Map<String, Object>> out = new HashMap<>();
             for (Map<String, Object> f : fields) {
                 out.putIfAbsent(((String) f.get("name")).toLowerCase(java.util.Locale.ROOT), f);
+            }
+            for (Map<String, Object> f : fields) {
+                out.putIfAbsent((String) f.get("name"), f);
             }
             return out;
         }
