@@ -264,19 +264,29 @@ public class StowRequest implements Processor {
 
     /** Streams a part to disk, telling a failing request (the client's fault) from a failing disk (ours). */
     private static void spool(InputStream part, Path file) throws PartReadException, SpoolWriteException {
+        // the part's reads come in mime4j's 4 KB steps: the buffer is filled before each write, so a
+        // 100 KB instance is two write calls rather than 25 (system calls are this path's main cost)
         byte[] buffer = new byte[64 * 1024];
         try (OutputStream out = Files.newOutputStream(file)) {
+            int filled = 0;
             while (true) {
                 int n;
                 try {
-                    n = part.read(buffer);
+                    n = part.read(buffer, filled, buffer.length - filled);
                 } catch (IOException e) {
                     throw new PartReadException(e);
                 }
                 if (n < 0) {
+                    if (filled > 0) {
+                        out.write(buffer, 0, filled);
+                    }
                     return;
                 }
-                out.write(buffer, 0, n);
+                filled += n;
+                if (filled == buffer.length) {
+                    out.write(buffer, 0, filled);
+                    filled = 0;
+                }
             }
         } catch (IOException e) {
             throw new SpoolWriteException(e);

@@ -195,6 +195,36 @@ class StowRsTest {
     }
 
     @Test
+    void partsLargerThanTheSpoolBufferAreStoredByteForByte() throws Exception {
+        // ~200 KB and ~64 KB + 1 of patterned pixel data: several spool buffers, one filled exactly and
+        // one byte more; the first part is delivered on the pool, the last on the request's thread
+        String study = "1.2.826.0.1.3680043.8.498.6";
+        String series = study + ".1";
+        Path big = withPixels(tmp.resolve("big"), study, series, series + ".1", 200_003);
+        Path edge = withPixels(tmp.resolve("big"), study, series, series + ".2", 64 * 1024 + 1);
+        Http.Response r = http.send("POST", server.studies(), Http.stowBody(big, edge));
+        assertEquals(200, r.status(), r.body());
+        assertArrayEqualsFile(big, server.stored(study, series, series + ".1"));
+        assertArrayEqualsFile(edge, server.stored(study, series, series + ".2"));
+        assertNoLeftovers();
+    }
+
+    /** The small instance with a Pixel Data element (OB) of {@code n} bytes that are not all alike. */
+    private static Path withPixels(Path dir, String study, String series, String sop, int n) throws Exception {
+        Path header = TestDicom.withoutPixelData(dir, study, series, sop);
+        int length = n + (n & 1); // a DICOM value has an even length
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(Files.readAllBytes(header));
+        out.write(new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'B', 0, 0,
+                (byte) length, (byte) (length >> 8), (byte) (length >> 16), (byte) (length >> 24)});
+        for (int i = 0; i < length; i++) {
+            out.write(i * 31 + (i >> 8));
+        }
+        Files.write(header, out.toByteArray());
+        return header;
+    }
+
+    @Test
     void aMixOfGoodAndBadPartsIsAnsweredInBodyOrder() throws Exception {
         String study = "1.2.826.0.1.3680043.8.498.4";
         String series = study + ".1";
