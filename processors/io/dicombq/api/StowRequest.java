@@ -265,7 +265,7 @@ public class StowRequest implements Processor {
     /** Streams a part to disk, telling a failing request (the client's fault) from a failing disk (ours). */
     private static void spool(InputStream part, Path file) throws PartReadException, SpoolWriteException {
         // the part's reads come in mime4j's 4 KB steps: the buffer is filled before each write, so a
-        // 100 KB instance is two write calls rather than 25 (system calls are this path's main cost)
+        // 100 KB instance is two write calls rather than 25, each a system call
         byte[] buffer = new byte[64 * 1024];
         try (OutputStream out = Files.newOutputStream(file)) {
             int filled = 0;

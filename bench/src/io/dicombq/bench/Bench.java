@@ -319,7 +319,7 @@ public final class Bench {
     static final String BOUNDARY = "bench-boundary-7d2f";
     // the JIT compiles by invocation counts, so a warm-up needs a volume of work, not just a flat
     // stretch: under a load average of ~45 from other tenants, STOW-RS warm-ups that could stop
-    // after 6 passes stopped at 3.3 ms per instance on a plateau the next passes leave (1.2-1.6 ms)
+    // after 6 passes stopped at 3.3 ms per instance on a plateau the next passes leave (1.1-1.7 ms)
     static final int MIN_WARM_UP_PASSES = 12;
     static final int MAX_WARM_UP_PASSES = 20;
 
