@@ -99,6 +99,7 @@ public final class DuckDbWarehouse implements Warehouse {
      *                ({@code dicom.duckdb.buffer-below-rows}; 0 commits every batch straight into its table)
      * @param mergeMillis how long buffered rows may wait before a merge when nothing reads them
      *                ({@code dicom.duckdb.buffer-merge-ms})
+     * @param mergeMegabytes a table's journal this large is merged at once ({@code dicom.duckdb.buffer-merge-mb})
      * @param readWaitMillis how soon after a table's last merge a read may merge it again; a read that
      *                comes sooner waits for the rest ({@code dicom.duckdb.buffer-read-wait-ms})
      * @param checkpointThreshold how much write-ahead log a file gathers before DuckDB writes it into
@@ -108,8 +109,9 @@ public final class DuckDbWarehouse implements Warehouse {
      * @param rejectedRows where a buffered row goes when its table will not take it at merge time
      *                (the dead letters, in the bundle)
      */
-    public DuckDbWarehouse(Path dataDir, int threads, int bufferBelowRows, long mergeMillis, long readWaitMillis,
-                           String checkpointThreshold, RejectedRows rejectedRows) throws IOException, SQLException {
+    public DuckDbWarehouse(Path dataDir, int threads, int bufferBelowRows, long mergeMillis, int mergeMegabytes,
+                           long readWaitMillis, String checkpointThreshold, RejectedRows rejectedRows)
+            throws IOException, SQLException {
         this.bufferBelowRows = Math.max(0, bufferBelowRows);
         this.rejectedRows = rejectedRows;
         this.dataDir = dataDir.toAbsolutePath();
@@ -145,7 +147,13 @@ public final class DuckDbWarehouse implements Warehouse {
             public void load(TableRef table, Path journal) throws Exception {
                 loadJournal(table, journal);
             }
-        }, mergeMillis, readWaitMillis);
+        }, mergeMillis, mergeMegabytes * 1024L * 1024L, readWaitMillis);
+    }
+
+    /** The bundle's settings but a journal merged at 64 MB ({@code dicom.duckdb.buffer-merge-mb}'s default). */
+    public DuckDbWarehouse(Path dataDir, int threads, int bufferBelowRows, long mergeMillis, long readWaitMillis,
+                           String checkpointThreshold, RejectedRows rejectedRows) throws IOException, SQLException {
+        this(dataDir, threads, bufferBelowRows, mergeMillis, 64, readWaitMillis, checkpointThreshold, rejectedRows);
     }
 
     public Path dataDir() {

@@ -24,14 +24,17 @@ import java.util.concurrent.locks.Lock;
  * The embedded warehouse's streaming buffer, as BigQuery has one: a small batch is appended to its
  * table's journal ({@code DATA/.buffer/PROJECT/DATASET/TABLE.ndjson}, newline-delimited JSON as
  * {@code read_json} loads it) and forced to disk, and that is all its writer waits for. A merger
- * thread loads each journal into its table in one transaction at least every {@code mergeMillis},
- * and every read of the warehouse merges first, so no query misses a row whose insert returned.
+ * thread loads each journal into its table in one transaction {@code mergeMillis} after the first
+ * row waiting for it, or as soon as a journal holds {@code mergeBytes}; every read of the warehouse
+ * merges first, so no query misses a row whose insert returned.
  *
  * <p>Why: a DuckDB commit into a wide table costs milliseconds of CPU however few rows it carries
  * (it sets up and logs storage for every nested column), so a commit per small batch spent most
  * of the bundle's CPU when few rows were in flight (one instance per STOW-RS request); the journal
- * turns many small commits into few large ones. For the same reason reads share merges: a read
- * that comes within {@code readWaitMillis} of the table's last merge waits for the rest of that
+ * turns many small commits into few large ones. The larger the merge, the less each row costs
+ * (the bench's rows, loaded alone: ~300 us of CPU per row in commits of 300, ~150 us in commits
+ * of 3,000), hence merges seconds apart: only a read waits for one, and a read merges at once.
+ * For the same reason reads share merges: a read that comes within {@code readWaitMillis} of the table's last merge waits for the rest of that
  * time and then merges everything since, so a client polling every few milliseconds does not
  * force a commit per poll.
  *
@@ -58,21 +61,26 @@ final class StreamingBuffer implements AutoCloseable {
     private final Loader loader;
     private final long mergeNanos;
     private final long readWaitNanos;
+    private final long mergeBytes;
     private final Map<TableRef, Journal> journals = new ConcurrentHashMap<>();
     /** One permit per append since the merger last looked: it wakes the merger. */
     private final Semaphore wake = new Semaphore(0);
+    /** A permit when a journal has reached {@code mergeBytes}: the merger goes at once. */
+    private final Semaphore full = new Semaphore(0);
     private final Thread merger;
     private volatile boolean closed;
 
     /**
      * @param dataDir     the warehouse's directory; journals live in its {@code .buffer/}
      * @param mergeMillis how long rows may wait in a journal when nothing reads the table
+     * @param mergeBytes   a journal this large is merged without waiting for the rest of {@code mergeMillis}
      * @param readWaitMillis how soon after a table's last merge a read may merge it again
      */
-    StreamingBuffer(Path dataDir, Loader loader, long mergeMillis, long readWaitMillis) {
+    StreamingBuffer(Path dataDir, Loader loader, long mergeMillis, long mergeBytes, long readWaitMillis) {
         this.root = dataDir.resolve(".buffer");
         this.loader = loader;
         this.mergeNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, mergeMillis));
+        this.mergeBytes = Math.max(1, mergeBytes);
         this.readWaitNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, readWaitMillis));
         this.merger = new Thread(this::run, "streaming-buffer-merger");
         this.merger.setDaemon(true);
@@ -84,7 +92,9 @@ final class StreamingBuffer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("warehouse is closed");
         }
-        journal(table).append(lines);
+        if (journal(table).append(lines) >= mergeBytes) {
+            full.release();
+        }
         wake.release();
     }
 
@@ -182,9 +192,10 @@ final class StreamingBuffer implements AutoCloseable {
         while (!closed) {
             try {
                 wake.acquire();
-                // let the rows of the next mergeMillis join this merge
-                TimeUnit.NANOSECONDS.sleep(mergeNanos);
+                // let the rows of the next mergeMillis join this merge, unless a journal fills first
+                full.tryAcquire(mergeNanos, TimeUnit.NANOSECONDS);
                 wake.drainPermits();
+                full.drainPermits();
                 mergeAll();
                 backoff = mergeNanos;
             } catch (InterruptedException e) {
@@ -227,6 +238,8 @@ final class StreamingBuffer implements AutoCloseable {
         private final Path file;
         private FileChannel channel;
         private long appended;
+        /** Bytes appended since the journal was last moved aside for a merge. */
+        private long bytes;
         private volatile long merged;
         /** {@link System#nanoTime()} when the last merge of this table ended. */
         volatile long lastMerge = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
@@ -247,7 +260,8 @@ final class StreamingBuffer implements AutoCloseable {
             return merged != appended;
         }
 
-        synchronized void append(byte[] lines) throws IOException {
+        /** Returns the bytes the journal holds now. */
+        synchronized long append(byte[] lines) throws IOException {
             if (channel == null) {
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.APPEND);
@@ -258,6 +272,8 @@ final class StreamingBuffer implements AutoCloseable {
             }
             channel.force(false);
             appended++;
+            bytes += lines.length;
+            return bytes;
         }
 
         /**
@@ -266,6 +282,7 @@ final class StreamingBuffer implements AutoCloseable {
          */
         synchronized long rotateTo(Path merging) throws IOException {
             closeChannel();
+            bytes = 0;
             if (Files.exists(file)) {
                 if (Files.size(file) == 0) {
                     Files.delete(file);

@@ -29,6 +29,7 @@ class StreamingBufferTest {
     private final List<String> loaded = new CopyOnWriteArrayList<>();
 
     private long readWaitMillis;
+    private long mergeBytes = 1L << 30;
 
     private StreamingBuffer buffer(long mergeMillis, CountDownLatch mergeMayFinish, CountDownLatch mergeStarted) {
         return new StreamingBuffer(dataDir, new StreamingBuffer.Loader() {
@@ -43,7 +44,7 @@ class StreamingBufferTest {
                 assertTrue(mergeMayFinish.await(10, TimeUnit.SECONDS));
                 loaded.addAll(Files.readAllLines(journal, StandardCharsets.UTF_8));
             }
-        }, mergeMillis, readWaitMillis);
+        }, mergeMillis, mergeBytes, readWaitMillis);
     }
 
     @Test
@@ -83,6 +84,25 @@ class StreamingBufferTest {
         assertEquals(List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"), loaded);
         assertTrue(Files.notExists(journal));
         assertThrows(IllegalStateException.class, () -> buffer.append(table, "{}\n".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aJournalThatReachesTheMergeSizeIsMergedWithoutWaitingForTheInterval() throws Exception {
+        mergeBytes = 16;
+        CountDownLatch started = new CountDownLatch(1);
+        try (StreamingBuffer buffer = buffer(600_000, new CountDownLatch(0), started)) {
+            buffer.append(table, "{\"n\":1}\n".getBytes(StandardCharsets.UTF_8)); // 8 bytes
+            assertTrue(!started.await(500, TimeUnit.MILLISECONDS), "below the size: the merger waits for the interval");
+            buffer.append(table, "{\"n\":2}\n".getBytes(StandardCharsets.UTF_8)); // 16: full
+            assertTrue(started.await(10, TimeUnit.SECONDS), "full: merged at once, not 10 minutes later");
+            buffer.mergeForRead(); // returns once that merge has loaded both
+            assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), loaded);
+
+            // the count starts again from the merged journal: one more line is below the size
+            buffer.append(table, "{\"n\":3}\n".getBytes(StandardCharsets.UTF_8));
+            Thread.sleep(500);
+            assertEquals(2, loaded.size(), "8 bytes since the merge: no merge yet");
+        }
     }
 
     @Test
