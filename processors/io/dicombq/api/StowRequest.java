@@ -226,6 +226,7 @@ public class StowRequest implements Processor {
      * last part); returns what it adds to the answer.
      */
     private PartsInFlight.Outcome ingest(CamelContext context, Path file, String urlStudy) throws IOException {
+        boolean kept = false;
         try {
             Exchange result = template(context).send(INGEST, ex -> {
                 ex.getMessage().setBody(file);
@@ -233,6 +234,8 @@ public class StowRequest implements Processor {
                 ex.getMessage().setHeader("DicomExpectedStudy", urlStudy);
             });
             if (result.getException() == null) {
+                // the store moved the file to its place: nothing is left here to delete
+                kept = true;
                 StoredInstance stored = result.getMessage().getBody(StoredInstance.class);
                 return r -> r.stored(stored.study(), stored.series(), stored.sop(), stored.sopClassUid());
             }
@@ -240,8 +243,10 @@ public class StowRequest implements Processor {
             PartUids uids = Files.exists(file) ? PartUids.of(file) : new PartUids(null, null);
             return r -> r.failed(uids.sopClassUid(), uids.sopInstanceUid(), reason);
         } finally {
-            // the ingest route moves what it keeps; a leftover is a refused part the client was told about
-            Files.deleteIfExists(file);
+            if (!kept) {
+                // a refused part, which the client was told about
+                Files.deleteIfExists(file);
+            }
         }
     }
 
