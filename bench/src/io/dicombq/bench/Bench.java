@@ -113,6 +113,7 @@ public final class Bench {
         }
         log("load average at the end: %s (other processes share these cores)", loadAverage());
         printTable();
+        Bundle.deleteTree(work.resolve("retired"));
     }
 
     static String loadAverage() {
@@ -713,7 +714,7 @@ public final class Bench {
 
     private Bundle start(String name, String heap, Map<String, String> env, boolean warm) throws Exception {
         Path dir = work.resolve("bundle-" + name);
-        Bundle.deleteTree(dir);
+        Bundle.retire(dir, work.resolve("retired"));
         Bundle b = new Bundle(jar, dir, nextPort++, heap, env);
         try {
             b.awaitReady(Duration.ofSeconds(90));

@@ -179,6 +179,30 @@ final class Bundle implements AutoCloseable {
         }
     }
 
+    /**
+     * Clears the way for the next bundle of this name: its directory moves into {@code retired} with
+     * every file emptied (the disk space comes back), and is deleted only when the bench ends. Not
+     * deleted now, because on ext4 without a journal (this machine's disk) a new inode is not given
+     * the number of one freed in the last 1-6 minutes, and with thousands of those in a block group
+     * every file creation there scans past them. Deleting the previous run's ~10,000 files made the
+     * next STOW-RS run's spool files dear (BENCHMARKS.md, "Eighth round").
+     */
+    static void retire(Path dir, Path retired) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.createDirectories(retired);
+        Path aside = retired.resolve(dir.getFileName() + "-" + System.nanoTime());
+        Files.move(dir, aside);
+        try (var s = Files.walk(aside)) {
+            for (Path f : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.truncate(0);
+                }
+            }
+        }
+    }
+
     static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
