@@ -34,9 +34,9 @@ import java.util.concurrent.locks.Lock;
  * turns many small commits into few large ones. The larger the merge, the less each row costs
  * (the bench's rows, loaded alone: ~300 us of CPU per row in commits of 300, ~150 us in commits
  * of 3,000), hence merges seconds apart: only a read waits for one, and a read merges at once.
- * For the same reason reads share merges: a read that comes within {@code readWaitMillis} of the table's last merge waits for the rest of that
- * time and then merges everything since, so a client polling every few milliseconds does not
- * force a commit per poll.
+ * For the same reason reads share merges: a read that comes within {@code readWaitMillis} of the
+ * table's last merge waits for the rest of that time and then merges everything since, so a
+ * client polling every few milliseconds does not force a commit per poll.
  *
  * <p>A merge first renames the journal to {@code TABLE.ndjson.merging} (new rows start a new
  * journal meanwhile), loads it and deletes it. After a crash both files are still there and are
@@ -73,7 +73,8 @@ final class StreamingBuffer implements AutoCloseable {
     /**
      * @param dataDir     the warehouse's directory; journals live in its {@code .buffer/}
      * @param mergeMillis how long rows may wait in a journal when nothing reads the table
-     * @param mergeBytes   a journal this large is merged without waiting for the rest of {@code mergeMillis}
+     * @param mergeBytes  a journal this large is merged without waiting for the rest of {@code mergeMillis}
+     *                    (0 or less: every append is merged at once)
      * @param readWaitMillis how soon after a table's last merge a read may merge it again
      */
     StreamingBuffer(Path dataDir, Loader loader, long mergeMillis, long mergeBytes, long readWaitMillis) {
