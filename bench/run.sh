@@ -29,6 +29,16 @@ work=${BENCH_WORK:-$(mktemp -d /tmp/dicom-bq-bench.XXXXXX)}
 mkdir -p "$work/templates"
 [ -z "${BENCH_WORK:-}" ] && trap 'rm -rf "$work"' EXIT
 
+# the corpora, the stores of the bundles and three copies of the 1 GiB instance take ~8 GB at the
+# peak of a full run (~4 GB quick): a disk that fills up mid-run fails (f) and slows the rest
+need_gb=10
+case " $* " in *" --quick "*) need_gb=5 ;; esac
+free_gb=$(df -Pk "$work" | awk 'NR == 2 { print int($4 / 1048576) }')
+if [ "$free_gb" -lt "$need_gb" ]; then
+  echo "[bench] $work has ${free_gb} GB free; the bench needs about ${need_gb} GB (set BENCH_WORK to a folder on a larger disk)" >&2
+  exit 1
+fi
+
 # the template instances: dcmtk dumps in bench/templates, Latin-1 ones converted first
 for dump in bench/templates/*.dump; do
   name=$(basename "$dump" .dump)
