@@ -16,6 +16,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,7 +93,7 @@ class StreamingBufferTest {
         CountDownLatch started = new CountDownLatch(1);
         try (StreamingBuffer buffer = buffer(600_000, new CountDownLatch(0), started)) {
             buffer.append(table, "{\"n\":1}\n".getBytes(StandardCharsets.UTF_8)); // 8 bytes
-            assertTrue(!started.await(500, TimeUnit.MILLISECONDS), "below the size: the merger waits for the interval");
+            assertFalse(started.await(500, TimeUnit.MILLISECONDS), "below the size: the merger waits for the interval");
             buffer.append(table, "{\"n\":2}\n".getBytes(StandardCharsets.UTF_8)); // 16: full
             assertTrue(started.await(10, TimeUnit.SECONDS), "full: merged at once, not 10 minutes later");
             buffer.mergeForRead(); // returns once that merge has loaded both
