@@ -1,7 +1,9 @@
 package io.dicombq.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.dicombq.row.Field;
 import io.dicombq.row.MetadataRow;
 import io.dicombq.row.Schema;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -36,6 +39,12 @@ public final class DicomStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
+    /**
+     * The JSON of the schemas seen lately, by their fields: a store of one modality sees a few
+     * schemas over and over, and the schema is most of an index record (~4 of its ~5.5 KB).
+     */
+    private static final Map<List<Field>, RawValue> SCHEMA_JSON = new ConcurrentHashMap<>();
+    private static final int SCHEMAS_KEPT = 256;
 
     private final Path root;
     private final Path studies;
@@ -230,7 +239,24 @@ public final class DicomStore {
         json.put("storedAt", s.storedAt().toString());
         json.put("storageClass", s.storageClass());
         json.put("row", s.row().values());
-        json.put("schema", s.row().schema().toJson());
+        json.put("schema", schemaJson(s.row().schema()));
+        return json;
+    }
+
+    private static RawValue schemaJson(Schema schema) {
+        List<Field> fields = schema.fields();
+        RawValue json = SCHEMA_JSON.get(fields);
+        if (json == null) {
+            try {
+                json = new RawValue(JSON.writeValueAsString(schema.toJson()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a schema that does not write as JSON: " + schema, e);
+            }
+            if (SCHEMA_JSON.size() >= SCHEMAS_KEPT) {
+                SCHEMA_JSON.clear();
+            }
+            SCHEMA_JSON.put(fields, json);
+        }
         return json;
     }
 

@@ -77,6 +77,29 @@ class DicomStoreTest {
     }
 
     @Test
+    void instancesOfOneSeriesKeepTheirOwnSchemasWhenSchemasRepeat() throws IOException {
+        DicomStore store = new DicomStore(dir.resolve("store").toString());
+        Field code = Field.record("ConceptNameCodeSequence", Field.Mode.REPEATED,
+                List.of(Field.nullable("CodeValue", Field.Type.STRING)));
+        List<Field> withCode = List.of(Field.nullable("SOPInstanceUID", Field.Type.STRING), code);
+        List<Field> withNumber = List.of(Field.nullable("SOPInstanceUID", Field.Type.STRING),
+                Field.nullable("InstanceNumber", Field.Type.INTEGER));
+        // alternating, so each schema is written again after the other one
+        for (int i = 0; i < 4; i++) {
+            String sop = "1.7." + i;
+            List<Field> fields = i % 2 == 0 ? withCode : withNumber;
+            MetadataRow row = new MetadataRow(new LinkedHashMap<>(Map.of("SOPInstanceUID", sop)), new Schema(fields));
+            store.put(source(sop, "x" + i), false, STUDY, SERIES, sop, "1.2.840.10008.5.1.4.1.1.2", row,
+                    Instant.parse("2026-11-25T10:00:00Z"), "STANDARD");
+        }
+
+        for (int i = 0; i < 4; i++) {
+            StoredInstance found = store.get(STUDY, SERIES, "1.7." + i).orElseThrow();
+            assertEquals(i % 2 == 0 ? withCode : withNumber, found.row().schema().fields(), "instance " + i);
+        }
+    }
+
+    @Test
     void storingAgainReplacesTheBytesAndTheNewestRecordWins() throws IOException {
         DicomStore store = new DicomStore(dir.resolve("store").toString());
         put(store, "1.9", "old", true);
