@@ -53,7 +53,7 @@ class RequestBodyStreamTest {
         }
 
         @SuppressWarnings("unchecked")
-        private static <T> T cast(Object o) {
+        static <T> T cast(Object o) {
             return (T) o;
         }
 
@@ -105,6 +105,62 @@ class RequestBodyStreamTest {
         assertTrue(maxAhead <= RequestBodyStream.WINDOW, "ahead of the reader: " + maxAhead + " chunks");
         // a fetch per half window, not one per chunk
         assertTrue(req.fetches <= 100 / (RequestBodyStream.WINDOW / 2) + 2, "fetch calls: " + req.fetches);
+    }
+
+    /** Chunks are handed in by the test from another thread, as the event loop would; fetch only counts. */
+    static final class ThreadedRequest {
+        volatile Handler<Buffer> handler;
+        volatile Handler<Void> end;
+
+        HttpServerRequest proxy() {
+            return (HttpServerRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {HttpServerRequest.class}, (p, m, args) -> {
+                        switch (m.getName()) {
+                            case "handler" -> handler = FakeRequest.cast(args[0]);
+                            case "endHandler" -> end = FakeRequest.cast(args[0]);
+                            default -> {
+                                // fetch, pause, resume, exceptionHandler, getHeader: nothing to do here
+                            }
+                        }
+                        return m.getReturnType().isInstance(p) ? p : null;
+                    });
+        }
+    }
+
+    @Test
+    void aSlowSendersFirstChunkIsReadWithoutWaitingForTheRestOfTheWindow() throws Exception {
+        ThreadedRequest req = new ThreadedRequest();
+        RequestBodyStream body = new RequestBodyStream(req.proxy(), 30_000);
+        Thread sender = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+                req.handler.handle(Buffer.buffer("first"));
+                Thread.sleep(3_000); // the rest of the window comes much later
+                req.handler.handle(Buffer.buffer("second"));
+                req.end.handle(null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        sender.start();
+        byte[] buf = new byte[100];
+        long t = System.nanoTime();
+        int n = body.read(buf, 0, buf.length);
+        long waitedMs = (System.nanoTime() - t) / 1_000_000;
+        assertEquals("first", new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(waitedMs < 2_000, "the first chunk was read after " + waitedMs + " ms");
+        n = body.read(buf, 0, buf.length);
+        assertEquals("second", new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(-1, body.read(buf, 0, buf.length));
+        sender.join();
+    }
+
+    @Test
+    void aBodyThatStopsArrivingIsAnIoErrorAfterTheIdleTimeout() {
+        ThreadedRequest req = new ThreadedRequest();
+        RequestBodyStream body = new RequestBodyStream(req.proxy(), 300);
+        IOException e = assertThrows(IOException.class, () -> body.read(new byte[10], 0, 10));
+        assertTrue(e.getMessage().contains("stalled"), e.getMessage());
     }
 
     @Test
