@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The benchmark: makes a corpus, then measures the bundle from outside, the way a user runs it.
@@ -46,6 +47,8 @@ public final class Bench {
     private List<Path> corpus;
     /** Other UIDs, same mix: run through each bundle before it is timed, as a running service is warm. */
     private List<Path> warmup;
+    private CorpusMaker warmupMaker;
+    private String corpusTag;
     /** BENCH_PORT: first port of the bundles, so two benchmarks on one machine do not answer each other */
     private int nextPort = Integer.parseInt(System.getenv().getOrDefault("BENCH_PORT", "18080"));
 
@@ -75,7 +78,9 @@ public final class Bench {
     void run(CorpusMaker maker) throws Exception {
         long t0 = System.nanoTime();
         corpus = maker.make(work.resolve("corpus"), corpusSize);
-        warmup = new CorpusMaker(maker, 999).make(work.resolve("warmup"), quick ? 1500 : 5000);
+        warmupMaker = new CorpusMaker(maker, 999);
+        corpusTag = maker.runTag();
+        warmup = warmupMaker.make(work.resolve("warmup"), quick ? 1500 : 5000);
         long bytes = 0;
         for (Path p : corpus) {
             bytes += Files.size(p);
@@ -256,7 +261,12 @@ public final class Bench {
      * The JIT takes long over this much per-request code (Vert.x, Netty, mime4j, Camel): with four
      * passes, C2 still took a third of the bundle's CPU in the timed part of one instance per
      * request, and twelve passes took the CPU per instance from 7.0 ms to 1.8 ms (BENCHMARKS.md,
-     * "Fifth round"). Sending an instance again adds a row, not an instance.
+     * "Fifth round"). Each pass after the first sends the set under new UIDs (the store gains ~170 MB
+     * a pass): an instance stored again frees its old file, and on a file system without a journal
+     * (this machine's ext4) every file created in the next minutes scans past the inodes so freed,
+     * which with a pass's instances stored again each time took ~7 % of the bundle's CPU in the timed
+     * part (BENCHMARKS.md, "Ninth round"). A deployment receives new instances far more often than
+     * the same ones again.
      */
     private void warmUpStow(Bundle b, HttpClient http, URI uri, int perRequest) throws Exception {
         int viaFolder = warmUpThroughFolder(b);
@@ -265,7 +275,8 @@ public final class Bench {
         List<Double> perPass = new ArrayList<>();
         while (perPass.size() < MAX_WARM_UP_PASSES && !settled(perPass)) {
             long cpu = b.cpuMillis();
-            send(http, uri, stowSet, perRequest);
+            String tag = warmUpTag(perPass.size());
+            send(http, uri, stowSet, perRequest, tag == null ? null : bytes -> warmupMaker.retagged(bytes, tag));
             rows += stowSet.size();
             perPass.add((b.cpuMillis() - cpu) * 1000.0 / stowSet.size());
         }
@@ -281,8 +292,29 @@ public final class Bench {
         log("bundle idle %.1f s after its warm-up", b.awaitIdle());
     }
 
+    /**
+     * The run tag of a STOW-RS warm-up pass's UIDs: the warm-up set's own in the first pass, then
+     * one of its own per pass, never the measured corpus's.
+     */
+    private String warmUpTag(int pass) {
+        if (pass == 0) {
+            return null;
+        }
+        int tag = 999 - pass;
+        if (String.format("%03d", tag).equals(corpusTag)) {
+            tag -= 500;
+        }
+        return String.format("%03d", tag);
+    }
+
     /** 8 clients send the files, {@code perRequest} to a multipart/related request; returns the instances not answered 200. */
     private static int send(HttpClient http, URI uri, List<Path> files, int perRequest) throws Exception {
+        return send(http, uri, files, perRequest, null);
+    }
+
+    /** As above, each file's bytes passed through {@code rewrite} (same length) when it is not null. */
+    private static int send(HttpClient http, URI uri, List<Path> files, int perRequest, UnaryOperator<byte[]> rewrite)
+            throws Exception {
         ConcurrentLinkedQueue<List<Path>> todo = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < files.size(); i += perRequest) {
             todo.add(files.subList(i, Math.min(files.size(), i + perRequest)));
@@ -294,7 +326,7 @@ public final class Bench {
             for (int i = 0; i < 8; i++) {
                 fs.add(clients.submit(() -> {
                     for (List<Path> f; (f = todo.poll()) != null; ) {
-                        HttpResponse<Void> r = http.send(stowRequest(uri, f), HttpResponse.BodyHandlers.discarding());
+                        HttpResponse<Void> r = http.send(stowRequest(uri, f, rewrite), HttpResponse.BodyHandlers.discarding());
                         if (r.statusCode() != 200) {
                             failed.addAndGet(f.size());
                         }
@@ -341,6 +373,11 @@ public final class Bench {
 
     /** One multipart/related request with a part per file, streamed from the files. */
     static HttpRequest stowRequest(URI uri, List<Path> files) throws Exception {
+        return stowRequest(uri, files, null);
+    }
+
+    /** As above, each file's bytes passed through {@code rewrite} (same length) when it is not null. */
+    static HttpRequest stowRequest(URI uri, List<Path> files, UnaryOperator<byte[]> rewrite) throws Exception {
         byte[] head = ("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] between = ("\r\n--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -353,7 +390,8 @@ public final class Bench {
                 List<InputStream> pieces = new ArrayList<>();
                 for (int i = 0; i < files.size(); i++) {
                     pieces.add(new java.io.ByteArrayInputStream(i == 0 ? head : between));
-                    pieces.add(Files.newInputStream(files.get(i)));
+                    pieces.add(rewrite == null ? Files.newInputStream(files.get(i))
+                            : new java.io.ByteArrayInputStream(rewrite.apply(Files.readAllBytes(files.get(i)))));
                 }
                 pieces.add(new java.io.ByteArrayInputStream(tail));
                 return new SequenceInputStream(Collections.enumeration(pieces));

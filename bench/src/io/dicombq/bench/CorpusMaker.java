@@ -89,6 +89,22 @@ final class CorpusMaker {
         return file;
     }
 
+    /**
+     * The bytes of one of this maker's instances with its study, series and SOP instance UIDs moved
+     * to another run tag (three digits): the same instance under new UIDs, every length unchanged.
+     */
+    byte[] retagged(byte[] instance, String tag) {
+        byte[] b = instance.clone();
+        for (int level = 1; level <= 3; level++) {
+            replace(b, "10.7777." + level + runTag, "10.7777." + level + tag);
+        }
+        return b;
+    }
+
+    String runTag() {
+        return runTag;
+    }
+
     /** 40 characters like the placeholders: 28-char root, then a 12-digit component that never starts with 0. */
     String uid(int level, int n) {
         return "1.2.826.0.1.3680043.10.7777." + level + runTag + String.format("%08d", n);
