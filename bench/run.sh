@@ -29,10 +29,11 @@ work=${BENCH_WORK:-$(mktemp -d /tmp/dicom-bq-bench.XXXXXX)}
 mkdir -p "$work/templates"
 [ -z "${BENCH_WORK:-}" ] && trap 'rm -rf "$work"' EXIT
 
-# the corpora, the stores of the bundles and three copies of the 1 GiB instance take ~8 GB at the
-# peak of a full run (~4 GB quick): a disk that fills up mid-run fails (f) and slows the rest
-need_gb=10
-case " $* " in *" --quick "*) need_gb=5 ;; esac
+# the corpora, the stores of the bundles (a STOW-RS bundle's warm-up stores up to ~3.5 GB of new
+# instances) and three copies of the 1 GiB instance take ~11 GB at the peak of a full run (~5 GB
+# quick): a disk that fills up mid-run fails (f) and slows the rest
+need_gb=13
+case " $* " in *" --quick "*) need_gb=6 ;; esac
 free_gb=$(df -Pk "$work" | awk 'NR == 2 { print int($4 / 1048576) }')
 if [ "$free_gb" -lt "$need_gb" ]; then
   echo "[bench] $work has ${free_gb} GB free; the bench needs about ${need_gb} GB (set BENCH_WORK to a folder on a larger disk)" >&2
