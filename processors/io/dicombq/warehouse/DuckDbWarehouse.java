@@ -150,10 +150,10 @@ public final class DuckDbWarehouse implements Warehouse {
         }, mergeMillis, mergeMegabytes * 1024L * 1024L, readWaitMillis);
     }
 
-    /** The bundle's settings but a journal merged at 64 MB ({@code dicom.duckdb.buffer-merge-mb}'s default). */
+    /** The bundle's settings but a journal merged at 2 MB ({@code dicom.duckdb.buffer-merge-mb}'s default). */
     public DuckDbWarehouse(Path dataDir, int threads, int bufferBelowRows, long mergeMillis, long readWaitMillis,
                            String checkpointThreshold, RejectedRows rejectedRows) throws IOException, SQLException {
-        this(dataDir, threads, bufferBelowRows, mergeMillis, 64, readWaitMillis, checkpointThreshold, rejectedRows);
+        this(dataDir, threads, bufferBelowRows, mergeMillis, 2, readWaitMillis, checkpointThreshold, rejectedRows);
     }
 
     public Path dataDir() {

@@ -33,7 +33,9 @@ import java.util.concurrent.locks.Lock;
  * of the bundle's CPU when few rows were in flight (one instance per STOW-RS request); the journal
  * turns many small commits into few large ones. The larger the merge, the less each row costs
  * (the bench's rows, loaded alone: ~300 us of CPU per row in commits of 300, ~150 us in commits
- * of 3,000), hence merges seconds apart: only a read waits for one, and a read merges at once.
+ * of 3,000), hence merges seconds apart when rows trickle in. Only a read waits for a merge (a
+ * read merges at once), and it waits for all the journal holds: {@code mergeBytes} bounds that
+ * wait when rows stream in (a 3-second journal of ~3,000 rows kept a read waiting ~0.4 s).
  * For the same reason reads share merges: a read that comes within {@code readWaitMillis} of the
  * table's last merge waits for the rest of that time and then merges everything since, so a
  * client polling every few milliseconds does not force a commit per poll.
