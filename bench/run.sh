@@ -9,6 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
+# the same set-up as `make run` and `make test` (Debian packages, PixelMed in the local Maven
+# repository), so the bench also runs first thing on a new machine
+./scripts/setup.sh
+
 if [ ! -f target/dicom-bq.jar ] || [ ! -d target/test-classes/io/dicombq/bigquery ] \
    || [ -n "$(find processors routes application.properties pom.xml -newer target/dicom-bq.jar 2>/dev/null | head -1)" ]; then
   echo "[bench] building the bundle (mvn package -DskipTests)"
