@@ -2,12 +2,7 @@ package io.dicombq.bench;
 
 import io.dicombq.row.DicomInstanceReader;
 
-import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -228,14 +222,13 @@ public final class Bench {
     /** 8 clients, each sending {@code perRequest} instances per multipart/related request, until 3,000 are in. */
     void stow(int perRequest, String label, String key, String rssKey) throws Exception {
         try (Bundle bundle = start(perRequest == 1 ? "stow" : "stow-" + perRequest, "1g", Map.of(), false)) {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI uri = bundle.studiesUri();
-            warmUpStow(bundle, http, uri, perRequest);
+            warmUpStow(bundle, uri, perRequest);
             List<Path> files = corpus.subList(0, Math.min(corpus.size(), 3000));
             long cpu = bundle.cpuMillis();
             long clientCpu = ownCpuNanos();
             long t = System.nanoTime();
-            int failed = send(http, uri, files, perRequest);
+            int failed = send(uri, files, perRequest);
             // a 200 comes after the row is in every destination: the view already shows them
             awaitCount(bundle, files.size(), Duration.ofMinutes(2));
             double secs = (System.nanoTime() - t) / 1e9;
@@ -268,7 +261,7 @@ public final class Bench {
      * part (BENCHMARKS.md, "Ninth round"). A deployment receives new instances far more often than
      * the same ones again.
      */
-    private void warmUpStow(Bundle b, HttpClient http, URI uri, int perRequest) throws Exception {
+    private void warmUpStow(Bundle b, URI uri, int perRequest) throws Exception {
         int viaFolder = warmUpThroughFolder(b);
         int rows = viaFolder;
         List<Path> stowSet = warmup.subList(viaFolder, warmup.size());
@@ -276,7 +269,7 @@ public final class Bench {
         while (perPass.size() < MAX_WARM_UP_PASSES && !settled(perPass)) {
             long cpu = b.cpuMillis();
             String tag = warmUpTag(perPass.size());
-            send(http, uri, stowSet, perRequest, tag == null ? null : bytes -> warmupMaker.retagged(bytes, tag));
+            send(uri, stowSet, perRequest, tag == null ? null : bytes -> warmupMaker.retagged(bytes, tag));
             rows += stowSet.size();
             perPass.add((b.cpuMillis() - cpu) * 1000.0 / stowSet.size());
         }
@@ -308,12 +301,12 @@ public final class Bench {
     }
 
     /** 8 clients send the files, {@code perRequest} to a multipart/related request; returns the instances not answered 200. */
-    private static int send(HttpClient http, URI uri, List<Path> files, int perRequest) throws Exception {
-        return send(http, uri, files, perRequest, null);
+    private static int send(URI uri, List<Path> files, int perRequest) throws Exception {
+        return send(uri, files, perRequest, null);
     }
 
     /** As above, each file's bytes passed through {@code rewrite} (same length) when it is not null. */
-    private static int send(HttpClient http, URI uri, List<Path> files, int perRequest, UnaryOperator<byte[]> rewrite)
+    private static int send(URI uri, List<Path> files, int perRequest, UnaryOperator<byte[]> rewrite)
             throws Exception {
         ConcurrentLinkedQueue<List<Path>> todo = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < files.size(); i += perRequest) {
@@ -326,8 +319,7 @@ public final class Bench {
             for (int i = 0; i < 8; i++) {
                 fs.add(clients.submit(() -> {
                     for (List<Path> f; (f = todo.poll()) != null; ) {
-                        HttpResponse<Void> r = http.send(stowRequest(uri, f, rewrite), HttpResponse.BodyHandlers.discarding());
-                        if (r.statusCode() != 200) {
+                        if (StowPost.post(uri, f, rewrite) != 200) {
                             failed.addAndGet(f.size());
                         }
                     }
@@ -349,7 +341,6 @@ public final class Bench {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    static final String BOUNDARY = "bench-boundary-7d2f";
     // the JIT compiles by invocation counts, so a warm-up needs a volume of work, not just a flat
     // stretch: under a load average of ~45 from other tenants, STOW-RS warm-ups that could stop
     // after 6 passes stopped at 3.3 ms per instance on a plateau the next passes leave (1.1-1.7 ms)
@@ -365,46 +356,6 @@ public final class Bench {
         double before = Collections.min(perPass.subList(0, n - 3));
         double last = Collections.min(perPass.subList(n - 3, n));
         return last > before * 0.95;
-    }
-
-    static HttpRequest stowRequest(URI uri, Path f) throws Exception {
-        return stowRequest(uri, List.of(f));
-    }
-
-    /** One multipart/related request with a part per file, streamed from the files. */
-    static HttpRequest stowRequest(URI uri, List<Path> files) throws Exception {
-        return stowRequest(uri, files, null);
-    }
-
-    /** As above, each file's bytes passed through {@code rewrite} (same length) when it is not null. */
-    static HttpRequest stowRequest(URI uri, List<Path> files, UnaryOperator<byte[]> rewrite) throws Exception {
-        byte[] head = ("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] between = ("\r\n--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        long length = head.length + (long) between.length * (files.size() - 1) + tail.length;
-        for (Path f : files) {
-            length += Files.size(f);
-        }
-        Supplier<InputStream> body = () -> {
-            try {
-                List<InputStream> pieces = new ArrayList<>();
-                for (int i = 0; i < files.size(); i++) {
-                    pieces.add(new java.io.ByteArrayInputStream(i == 0 ? head : between));
-                    pieces.add(rewrite == null ? Files.newInputStream(files.get(i))
-                            : new java.io.ByteArrayInputStream(rewrite.apply(Files.readAllBytes(files.get(i)))));
-                }
-                pieces.add(new java.io.ByteArrayInputStream(tail));
-                return new SequenceInputStream(Collections.enumeration(pieces));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        };
-        return HttpRequest.newBuilder(uri)
-                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + BOUNDARY)
-                .header("Accept", "application/dicom+json")
-                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), length))
-                .timeout(Duration.ofMinutes(10))
-                .build();
     }
 
     // ---------------------------------------------------------------- (d) latency at 200/s
@@ -543,9 +494,8 @@ public final class Bench {
                     outcome = awaitCount(bundle, 1, Duration.ofMinutes(3)) ? "row visible" : "NO ROW";
                 } else {
                     try {
-                        HttpRequest req = HttpRequest.newBuilder(stowRequest(bundle.studiesUri(), big), (n, v) -> true).timeout(Duration.ofMinutes(2)).build();
-                        HttpResponse<String> r = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
-                        outcome = "HTTP " + r.statusCode() + (bundle.viewCount() == 1 ? ", row visible" : ", NO ROW");
+                        int status = StowPost.post(bundle.studiesUri(), List.of(big), null);
+                        outcome = "HTTP " + status + (bundle.viewCount() == 1 ? ", row visible" : ", NO ROW");
                     } catch (Exception e) {
                         outcome = "no answer (" + e + ")";
                     }
@@ -681,9 +631,8 @@ public final class Bench {
     private void warmUp(Bundle b) throws Exception {
         int viaFolder = warmup.size() * 2 / 3;
         URI uri = b.studiesUri();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         for (Path f : warmup.subList(viaFolder, warmup.size())) {
-            http.send(stowRequest(uri, f), HttpResponse.BodyHandlers.discarding());
+            StowPost.post(uri, List.of(f), null);
         }
         long rows = warmup.size() - viaFolder;
         List<Path> folderSet = warmup.subList(0, viaFolder);
