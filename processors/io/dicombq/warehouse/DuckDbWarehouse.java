@@ -79,6 +79,7 @@ public final class DuckDbWarehouse implements Warehouse {
     private final StreamingBuffer buffer;
     private final int bufferBelowRows;
     private final RejectedRows rejectedRows;
+    private volatile IdleCheckpoints idleCheckpoints;
     private volatile boolean closed;
 
     public DuckDbWarehouse(Path dataDir) throws IOException, SQLException {
@@ -158,6 +159,40 @@ public final class DuckDbWarehouse implements Warehouse {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * Checkpoints a catalog's write-ahead log once it has had no commit for {@code idleMillis}
+     * and the log has reached {@code minMegabytes} ({@code dicom.duckdb.idle-checkpoint-mb}; 0 or
+     * less: only DuckDB's own checkpoints, in the commit that takes the log past the threshold).
+     * See {@link IdleCheckpoints}.
+     */
+    public synchronized void checkpointWhenIdle(int minMegabytes, long idleMillis) throws InterruptedException {
+        if (idleCheckpoints != null) {
+            idleCheckpoints.close();
+            idleCheckpoints = null;
+        }
+        if (minMegabytes <= 0 || closed) {
+            return;
+        }
+        idleCheckpoints = new IdleCheckpoints(new IdleCheckpoints.Catalogs() {
+            @Override
+            public ReentrantLock lockOf(String project) {
+                return lockFor(project);
+            }
+
+            @Override
+            public Path walOf(String project) {
+                return Path.of(fileOf(project) + ".wal");
+            }
+
+            @Override
+            public void checkpoint(String project) throws SQLException {
+                try (Lease lease = lease(); Statement st = lease.conn.createStatement()) {
+                    st.execute("CHECKPOINT " + DuckDbTypes.quote(project));
+                }
+            }
+        }, minMegabytes * 1024L * 1024L, idleMillis);
     }
 
     @Override
@@ -288,6 +323,10 @@ public final class DuckDbWarehouse implements Warehouse {
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setString(1, file.toString());
             ps.executeUpdate();
+            IdleCheckpoints checkpoints = idleCheckpoints;
+            if (checkpoints != null) {
+                checkpoints.committed(table.project());
+            }
         } catch (SQLException e) {
             throw new SQLException("insert into " + table + " failed: " + whichColumn(conn, typed, file, e), e);
         }
@@ -468,6 +507,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public void close() throws Exception {
+        checkpointWhenIdle(0, 0); // stops the idle checkpoints (closing checkpoints every file anyway)
         try {
             buffer.close(); // merges what is buffered; what cannot be merged stays on disk for the next start
         } catch (Exception e) {
@@ -653,7 +693,11 @@ public final class DuckDbWarehouse implements Warehouse {
     }
 
     private ReentrantLock lockFor(TableRef table) {
-        return catalogLocks.computeIfAbsent(table.project(), p -> new ReentrantLock());
+        return lockFor(table.project());
+    }
+
+    private ReentrantLock lockFor(String project) {
+        return catalogLocks.computeIfAbsent(project, p -> new ReentrantLock());
     }
 
     private Lease lease() throws SQLException {

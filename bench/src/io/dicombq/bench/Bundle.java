@@ -114,19 +114,20 @@ final class Bundle implements AutoCloseable {
     }
 
     /**
-     * Waits, for a minute at most, until the bundle uses less than 5 % of a core over half a second:
-     * a warm-up on two busy cores leaves the JIT a queue of methods to compile, which a service that
-     * has been running for a while has long worked off. Returns the seconds waited.
+     * Waits, for a minute at most, until the bundle has used less than 5 % of a core in each
+     * half second of two seconds running: a warm-up on two busy cores leaves the JIT a queue of
+     * methods to compile, and the embedded warehouse checkpoints a long log a second after its
+     * last commit (dicom.duckdb.idle-checkpoint-mb), both of which a service that has been running
+     * for a while has long worked off. Returns the seconds waited.
      */
     double awaitIdle() throws InterruptedException {
         long start = System.nanoTime();
         long end = start + TimeUnit.MINUTES.toNanos(1);
-        while (System.nanoTime() < end) {
+        int quiet = 0;
+        while (quiet < 4 && System.nanoTime() < end) {
             long cpu = cpuMillis();
             Thread.sleep(500);
-            if (cpuMillis() - cpu < 25) {
-                break;
-            }
+            quiet = cpuMillis() - cpu < 25 ? quiet + 1 : 0;
         }
         return (System.nanoTime() - start) / 1e9;
     }

@@ -38,6 +38,31 @@ class DuckDbCheckpointTest {
     }
 
     @Test
+    void anIdleCatalogsLogIsCheckpointedIntoTheFile() throws Exception {
+        Path data = dir.resolve("idle");
+        int n = 0;
+        try (DuckDbWarehouse w = new DuckDbWarehouse(data, 1, 0, 500, 0, "1GB", RejectedRows.NONE)) {
+            w.checkpointWhenIdle(1, 200);
+            while (walSize(data) < 1_100_000) { // past the 1 MB the idle checkpoint waits for
+                List<MetadataRow> batch = new java.util.ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    batch.add(TestRows.ct(1, 1 + n / 100, ++n));
+                }
+                w.insert(table, batch);
+            }
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (walSize(data) > 0 && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, walSize(data), "1GB would have left the rows in the log; the pause checkpointed them");
+            assertEquals(n, w.rowCount(table));
+        }
+        try (DuckDbWarehouse reopened = new DuckDbWarehouse(data)) {
+            assertEquals(n, reopened.rowCount(table));
+        }
+    }
+
+    @Test
     void aThresholdThatIsNotASizeIsAClearError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new DuckDbWarehouse(dir, 1, 0, 500, 0, "lots", RejectedRows.NONE));
