@@ -168,10 +168,7 @@ public final class DuckDbWarehouse implements Warehouse {
      * See {@link IdleCheckpoints}.
      */
     public synchronized void checkpointWhenIdle(int minMegabytes, long idleMillis) throws InterruptedException {
-        if (idleCheckpoints != null) {
-            idleCheckpoints.close();
-            idleCheckpoints = null;
-        }
+        stopIdleCheckpoints();
         if (minMegabytes <= 0 || closed) {
             return;
         }
@@ -193,6 +190,14 @@ public final class DuckDbWarehouse implements Warehouse {
                 }
             }
         }, minMegabytes * 1024L * 1024L, idleMillis);
+    }
+
+    /** Stops the idle checkpoints; one already running finishes first. */
+    private synchronized void stopIdleCheckpoints() throws InterruptedException {
+        if (idleCheckpoints != null) {
+            idleCheckpoints.close();
+            idleCheckpoints = null;
+        }
     }
 
     @Override
@@ -507,7 +512,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public void close() throws Exception {
-        checkpointWhenIdle(0, 0); // stops the idle checkpoints (closing checkpoints every file anyway)
+        stopIdleCheckpoints(); // closing the database checkpoints every file anyway
         try {
             buffer.close(); // merges what is buffered; what cannot be merged stays on disk for the next start
         } catch (Exception e) {

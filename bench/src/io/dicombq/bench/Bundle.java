@@ -116,9 +116,10 @@ final class Bundle implements AutoCloseable {
     /**
      * Waits, for a minute at most, until the bundle has used less than 5 % of a core in each
      * half second of two seconds running: a warm-up on two busy cores leaves the JIT a queue of
-     * methods to compile, and the embedded warehouse checkpoints a long log a second after its
-     * last commit (dicom.duckdb.idle-checkpoint-mb), both of which a service that has been running
-     * for a while has long worked off. Returns the seconds waited.
+     * methods to compile, which a service that has been running for a while has long worked off,
+     * and the embedded warehouse checkpoints a long log a second after its last commit
+     * (dicom.duckdb.idle-checkpoint-mb), as it does in any pause before a burst. Returns the
+     * seconds waited.
      */
     double awaitIdle() throws InterruptedException {
         long start = System.nanoTime();
