@@ -4,6 +4,8 @@
 #   bench/run.sh            full run: 6,000 instances, every figure 3 times (about 18 minutes)
 #   bench/run.sh --quick    2,000 instances, each figure once (about 6 minutes; reads low: smaller warm-ups)
 #   bench/run.sh --only a,b,pydicom   just some figures (a b c d f g pydicom; e comes with b and c)
+#   bench/run.sh --sustained 180   (d)'s 200/s held for 180 s, once, on 36,000 instances of its own
+#                                  (with --only, after the figures named there)
 # Not part of `make test`. Work files go to $BENCH_WORK (default: a temp dir, removed afterwards).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +40,9 @@ mkdir -p "$work/templates"
 # quick): a disk that fills up mid-run fails (f) and slows the rest
 need_gb=13
 case " $* " in *" --quick "*) need_gb=6 ;; esac
+# --sustained S: 200 x S more instances of ~100 KB, and the bundle's store of them
+sustained=$(echo " $* " | sed -n 's/.* --sustained \([0-9]*\) .*/\1/p')
+[ -n "$sustained" ] && need_gb=$((need_gb + sustained * 200 * 2 / 10000))
 free_gb=$(df -Pk "$work" | awk 'NR == 2 { print int($4 / 1048576) }')
 if [ "$free_gb" -lt "$need_gb" ]; then
   echo "[bench] $work has ${free_gb} GB free; the bench needs about ${need_gb} GB (set BENCH_WORK to a folder on a larger disk)" >&2

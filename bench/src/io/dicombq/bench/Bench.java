@@ -27,7 +27,7 @@ import java.util.function.UnaryOperator;
 /**
  * The benchmark: makes a corpus, then measures the bundle from outside, the way a user runs it.
  * Each figure is measured {@code runs} times; the table shows the median and every run.
- * Usage: Bench WORKDIR JAR TEMPLATES [--quick] [--only a,b,c,...]
+ * Usage: Bench WORKDIR JAR TEMPLATES [--quick] [--only a,b,c,...] [--sustained SECONDS]
  */
 public final class Bench {
     private final Path work;
@@ -36,6 +36,8 @@ public final class Bench {
     private final int runs;
     private final int corpusSize;
     private final Set<String> only;
+    /** {@code --sustained}: (d)'s 200/s held this long once, on a corpus of its own (0: not run) */
+    private final int sustainedSeconds;
     private final Map<String, List<Double>> results = new LinkedHashMap<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
     private List<Path> corpus;
@@ -46,26 +48,36 @@ public final class Bench {
     /** BENCH_PORT: first port of the bundles, so two benchmarks on one machine do not answer each other */
     private int nextPort = Integer.parseInt(System.getenv().getOrDefault("BENCH_PORT", "18080"));
 
-    Bench(Path work, Path jar, boolean quick, Set<String> only) {
+    Bench(Path work, Path jar, boolean quick, Set<String> only, int sustainedSeconds) {
         this.work = work;
         this.jar = jar;
         this.quick = quick;
         this.runs = quick ? 1 : 3;
         this.corpusSize = quick ? 2000 : 6000;
         this.only = only;
+        this.sustainedSeconds = sustainedSeconds;
     }
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         Set<String> only = new HashSet<>(List.of("a", "b", "c", "d", "e", "f", "g", "pydicom"));
+        int sustained = 0;
         for (int i = 3; i < args.length; i++) {
             if (args[i].equals("--quick")) {
                 quick = true;
             } else if (args[i].equals("--only")) {
                 only = new HashSet<>(List.of(args[++i].split(",")));
+            } else if (args[i].equals("--sustained")) {
+                sustained = Integer.parseInt(args[++i]);
+                if (sustained < 20) {
+                    throw new IllegalArgumentException("--sustained needs at least 20 (seconds)");
+                }
             }
         }
-        Bench b = new Bench(Path.of(args[0]), Path.of(args[1]), quick, only);
+        if (sustained > 0 && !List.of(args).contains("--only")) {
+            only = Set.of(); // --sustained alone: only that run
+        }
+        Bench b = new Bench(Path.of(args[0]), Path.of(args[1]), quick, only, sustained);
         b.run(new CorpusMaker(Path.of(args[2]), System.currentTimeMillis()));
     }
 
@@ -82,7 +94,8 @@ public final class Bench {
         log("load average at the start: %s", loadAverage());
         log("corpus: %d instances (CT 50%%, MR 30%%, SR 10%%, RT 10%%), %d MB, in %.1f s",
                 corpus.size(), bytes >> 20, (System.nanoTime() - t0) / 1e9);
-        for (int r = 0; r < runs; r++) {
+        boolean perRun = only.contains("a") || only.contains("pydicom") || only.contains("b") || only.contains("c");
+        for (int r = 0; perRun && r < runs; r++) {
             log("--- run %d of %d", r + 1, runs);
             if (only.contains("a")) {
                 record("(a) parse+map, one JVM, inst/s", parseAndMap());
@@ -99,8 +112,14 @@ public final class Bench {
         }
         if (only.contains("d")) {
             for (int r = 0; r < runs; r++) {
-                latency();
+                latency(corpus, quick ? 10 : 20, "(d) latency at 200/s");
             }
+        }
+        if (sustainedSeconds > 0) {
+            // a corpus of its own: every instance dropped once, so each is a new row of the view
+            List<Path> files = new CorpusMaker(maker, 777).make(work.resolve("sustained"), 200 * sustainedSeconds);
+            latency(files, sustainedSeconds, "(d) sustained " + sustainedSeconds + " s at 200/s");
+            Bundle.deleteTree(work.resolve("sustained"));
         }
         if (only.contains("f")) {
             multiFrame(maker);
@@ -360,17 +379,25 @@ public final class Bench {
 
     // ---------------------------------------------------------------- (d) latency at 200/s
 
-    void latency() throws Exception {
-        int seconds = quick ? 10 : 20;
-        int n = Math.min(corpus.size(), 200 * seconds);
+    /**
+     * {@code files} dropped at 200 per second for {@code seconds}; p50/p99 over the whole run, and
+     * (for runs longer than 20 s) p99 over each 20 seconds, so a pause that falls in one window shows.
+     */
+    void latency(List<Path> files, int seconds, String label) throws Exception {
+        int n = Math.min(files.size(), 200 * seconds);
         try (Bundle bundle = start("latency", "1g", Map.of())) {
             Map<String, Long> dropped = new ConcurrentHashMap<>();
             Map<String, Long> droppedAt = new ConcurrentHashMap<>();
             Map<String, Long> seen = new ConcurrentHashMap<>();
             Map<String, Long> lastUpdated = new ConcurrentHashMap<>();
-            Map<String, String> sopOf = sopUids(n);
-            Thread poller = new Thread(() -> pollView(bundle, seen, lastUpdated, new HashSet<>(sopOf.values())));
+            Map<String, String> sopOf = sopUids(files, n);
+            List<String> sopInOrder = new ArrayList<>();
+            Thread poller = new Thread(() -> pollView(bundle, seen, lastUpdated, new HashSet<>(sopOf.values()),
+                    seconds + 120));
             poller.start();
+            if (seconds > 20) {
+                log("%s: dropping %d files", label, n);
+            }
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 long due = start + i * 5_000_000L; // 200 per second
@@ -378,37 +405,63 @@ public final class Bench {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                Path f = corpus.get(i);
+                Path f = files.get(i);
                 // copied straight in, as `cp` does: the drop time is when the copy is complete
                 Files.copy(f, bundle.inbox().resolve(f.getFileName()));
                 String sop = sopOf.get(f.getFileName().toString());
+                sopInOrder.add(sop);
                 dropped.put(sop, System.nanoTime());
                 droppedAt.put(sop, System.currentTimeMillis());
             }
             double dropSecs = (System.nanoTime() - start) / 1e9;
-            poller.join(TimeUnit120());
+            poller.join((seconds + 120) * 1000L);
             awaitCount(bundle, n, Duration.ofSeconds(30)); // every row is in the view too
             List<Double> lat = new ArrayList<>();
             // where the time went: drop to the row's LastUpdated (taken by the bundle: the settle time,
             // the poll), and LastUpdated to visible (stored, delivered, merged, seen by the next query)
             List<Double> taken = new ArrayList<>();
             List<Double> visible = new ArrayList<>();
+            java.util.function.ToDoubleFunction<String> latencyOf = sop -> seen.containsKey(sop)
+                    ? (seen.get(sop) - dropped.get(sop)) / 1e6 : Double.POSITIVE_INFINITY;
             for (var e : dropped.entrySet()) {
                 Long s = seen.get(e.getKey());
-                lat.add(s == null ? Double.POSITIVE_INFINITY : (s - e.getValue()) / 1e6);
+                lat.add(latencyOf.applyAsDouble(e.getKey()));
                 Long updated = lastUpdated.get(e.getKey());
                 if (s != null && updated != null) {
                     taken.add((double) (updated - droppedAt.get(e.getKey())));
                     visible.add(lat.get(lat.size() - 1) - taken.get(taken.size() - 1));
                 }
             }
-            log("(d) %d files at 200/s (took %.1f s to drop): latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; "
+            log("%s: %d files (took %.1f s to drop): latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; "
                             + "drop to LastUpdated p50 %.0f / p99 %.0f ms (the settle time, the poll), "
                             + "LastUpdated to seen p50 %.0f / p99 %.0f ms",
-                    n, dropSecs, percentile(lat, 50), percentile(lat, 99), percentile(lat, 100),
+                    label, n, dropSecs, percentile(lat, 50), percentile(lat, 99), percentile(lat, 100),
                     percentile(taken, 50), percentile(taken, 99), percentile(visible, 50), percentile(visible, 99));
-            record("(d) latency at 200/s, p50 ms", percentile(lat, 50));
-            record("(d) latency at 200/s, p99 ms", percentile(lat, 99));
+            if (seconds > 20) {
+                StringBuilder windows = new StringBuilder();
+                int per = 200 * 20;
+                for (int from = 0; from < sopInOrder.size(); from += per) {
+                    List<Double> w = new ArrayList<>();
+                    for (String sop : sopInOrder.subList(from, Math.min(sopInOrder.size(), from + per))) {
+                        w.add(latencyOf.applyAsDouble(sop));
+                    }
+                    windows.append(windows.length() == 0 ? "" : " / ").append(String.format("%.0f", percentile(w, 99)));
+                }
+                log("%s: p99 of each 20 s, ms: %s", label, windows);
+                // the seconds (since the first drop) whose drops took over 1 s, each with its worst
+                Map<Integer, Double> slow = new java.util.TreeMap<>();
+                for (int i = 0; i < sopInOrder.size(); i++) {
+                    double ms = latencyOf.applyAsDouble(sopInOrder.get(i));
+                    if (ms > 1000) {
+                        slow.merge(i / 200, ms, Math::max);
+                    }
+                }
+                StringBuilder where = new StringBuilder();
+                slow.forEach((sec, ms) -> where.append(String.format(" %d:%.0f", sec, ms)));
+                log("%s: seconds with drops over 1 s (second:worst ms):%s", label, slow.isEmpty() ? " none" : where);
+            }
+            record(label + ", p50 ms", percentile(lat, 50));
+            record(label + ", p99 ms", percentile(lat, 99));
         }
     }
 
@@ -418,15 +471,11 @@ public final class Bench {
         return p == 50 ? sorted.get(sorted.size() / 2) : sorted.get((int) Math.ceil(sorted.size() * p / 100.0) - 1);
     }
 
-    private static long TimeUnit120() {
-        return 120_000;
-    }
-
-    private Map<String, String> sopUids(int n) throws Exception {
+    private static Map<String, String> sopUids(List<Path> files, int n) throws Exception {
         Map<String, String> m = new HashMap<>();
         DicomInstanceReader reader = new DicomInstanceReader();
         for (int i = 0; i < n; i++) {
-            m.put(corpus.get(i).getFileName().toString(), reader.read(corpus.get(i)).sopInstanceUid());
+            m.put(files.get(i).getFileName().toString(), reader.read(files.get(i)).sopInstanceUid());
         }
         return m;
     }
@@ -436,9 +485,9 @@ public final class Bench {
      * keeps its LastUpdated (UTC, as the table shows it) as epoch ms.
      */
     private static void pollView(Bundle bundle, Map<String, Long> seen, Map<String, Long> lastUpdated,
-                                 Set<String> expected) {
+                                 Set<String> expected, int seconds) {
         int n = expected.size();
-        long end = System.nanoTime() + 120_000_000_000L;
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
         String cursor = "1970-01-01 00:00:00";
         while (seen.size() < n && System.nanoTime() < end) {
             try {
