@@ -127,4 +127,18 @@ class StreamingBufferTest {
             assertTrue(System.nanoTime() - start < 1_500_000_000L, "nothing buffered: a read never waits");
         }
     }
+
+    @Test
+    void aMergeNoReadAskedForDoesNotMakeTheNextReadWait() throws Exception {
+        readWaitMillis = 2_000;
+        try (StreamingBuffer buffer = buffer(60_000, new CountDownLatch(0), new CountDownLatch(1))) {
+            buffer.append(table, "{\"n\":1}\n".getBytes(StandardCharsets.UTF_8));
+            buffer.mergeAll(); // as the merger does when the journal is due
+            buffer.append(table, "{\"n\":2}\n".getBytes(StandardCharsets.UTF_8));
+            long start = System.nanoTime();
+            buffer.mergeForRead();
+            assertTrue(System.nanoTime() - start < 1_500_000_000L, "the first read after a burst merges at once");
+            assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), loaded);
+        }
+    }
 }
