@@ -438,31 +438,38 @@ public final class Bench {
                     label, n, dropSecs, percentile(lat, 50), percentile(lat, 99), percentile(lat, 100),
                     percentile(taken, 50), percentile(taken, 99), percentile(visible, 50), percentile(visible, 99));
             if (seconds > 20) {
-                StringBuilder windows = new StringBuilder();
-                int per = 200 * 20;
-                for (int from = 0; from < sopInOrder.size(); from += per) {
-                    List<Double> w = new ArrayList<>();
-                    for (String sop : sopInOrder.subList(from, Math.min(sopInOrder.size(), from + per))) {
-                        w.add(latencyOf.applyAsDouble(sop));
-                    }
-                    windows.append(windows.length() == 0 ? "" : " / ").append(String.format("%.0f", percentile(w, 99)));
-                }
-                log("%s: p99 of each 20 s, ms: %s", label, windows);
-                // the seconds (since the first drop) whose drops took over 1 s, each with its worst
-                Map<Integer, Double> slow = new java.util.TreeMap<>();
-                for (int i = 0; i < sopInOrder.size(); i++) {
-                    double ms = latencyOf.applyAsDouble(sopInOrder.get(i));
-                    if (ms > 1000) {
-                        slow.merge(i / 200, ms, Math::max);
-                    }
-                }
-                StringBuilder where = new StringBuilder();
-                slow.forEach((sec, ms) -> where.append(String.format(" %d:%.0f", sec, ms)));
-                log("%s: seconds with drops over 1 s (second:worst ms):%s", label, slow.isEmpty() ? " none" : where);
+                logWhereSlow(label, sopInOrder, latencyOf);
             }
             record(label + ", p50 ms", percentile(lat, 50));
             record(label + ", p99 ms", percentile(lat, 99));
         }
+    }
+
+    /**
+     * For a long run: the p99 of each 20 seconds of drops, and the seconds (counted from the first
+     * drop) whose drops took over 1 s, each with its worst, so a pause shows where it fell.
+     */
+    private void logWhereSlow(String label, List<String> sopInOrder, java.util.function.ToDoubleFunction<String> latencyOf) {
+        StringBuilder windows = new StringBuilder();
+        int per = 200 * 20;
+        for (int from = 0; from < sopInOrder.size(); from += per) {
+            List<Double> w = new ArrayList<>();
+            for (String sop : sopInOrder.subList(from, Math.min(sopInOrder.size(), from + per))) {
+                w.add(latencyOf.applyAsDouble(sop));
+            }
+            windows.append(windows.length() == 0 ? "" : " / ").append(String.format("%.0f", percentile(w, 99)));
+        }
+        log("%s: p99 of each 20 s, ms: %s", label, windows);
+        Map<Integer, Double> slow = new java.util.TreeMap<>();
+        for (int i = 0; i < sopInOrder.size(); i++) {
+            double ms = latencyOf.applyAsDouble(sopInOrder.get(i));
+            if (ms > 1000) {
+                slow.merge(i / 200, ms, Math::max);
+            }
+        }
+        StringBuilder where = new StringBuilder();
+        slow.forEach((sec, ms) -> where.append(String.format(" %d:%.0f", sec, ms)));
+        log("%s: seconds with drops over 1 s (second:worst ms):%s", label, slow.isEmpty() ? " none" : where);
     }
 
     static double percentile(List<Double> values, int p) {
