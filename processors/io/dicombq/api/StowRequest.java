@@ -26,7 +26,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -201,7 +203,10 @@ public class StowRequest implements Processor {
             inFlight.done(r -> r.failed(null, null, StoreResponse.CANNOT_UNDERSTAND));
             return;
         }
-        Path file = Files.createTempFile(incoming, "stow-", ".part");
+        // a new name opened once with CREATE_NEW: a temp file created and then reopened with
+        // TRUNCATE_EXISTING made ext4 start writing it back in close() (its rule for files emptied
+        // and rewritten), ~2 % of the bundle's CPU with one instance per request
+        Path file = incoming.resolve("stow-" + UUID.randomUUID() + ".part");
         boolean handedOver = false;
         try {
             try {
@@ -272,7 +277,7 @@ public class StowRequest implements Processor {
         // the part's reads come in mime4j's 4 KB steps: the buffer is filled before each write, so a
         // 100 KB instance is two write calls rather than 25, each a system call
         byte[] buffer = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(file)) {
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             int filled = 0;
             while (true) {
                 int n;
