@@ -1,5 +1,6 @@
 package io.dicombq;
 
+import io.dicombq.testing.BundleJvm;
 import io.dicombq.testing.TestDirs;
 import org.junit.jupiter.api.Test;
 
@@ -10,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -76,7 +75,7 @@ class SingleBundleTest {
     private static String runBundle(Path dir, int port) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dcamel.server.port=" + port, "-Dcamel.management.port=" + port,
-                "-cp", bundleClassPath(), "io.dicombq.Application");
+                "-cp", BundleJvm.classPath(), "io.dicombq.Application");
         pb.directory(dir.toFile());
         pb.redirectErrorStream(true);
         pb.redirectOutput(dir.resolve("bundle.log").toFile());
@@ -92,12 +91,6 @@ class SingleBundleTest {
         }
     }
 
-    private static String bundleClassPath() {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return Stream.of(cp.split(java.io.File.pathSeparator))
-                .filter(e -> !Path.of(e).endsWith("test-classes"))
-                .collect(Collectors.joining(java.io.File.pathSeparator));
-    }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {

@@ -1,5 +1,6 @@
 package io.dicombq.reliability;
 
+import io.dicombq.testing.BundleJvm;
 import io.dicombq.testing.TestDirs;
 import io.dicombq.testing.Await;
 import io.dicombq.warehouse.DuckDbWarehouse;
@@ -102,7 +103,7 @@ class CrashRecoveryTest {
                 "-Dcamel.server.port=" + port, "-Dcamel.management.port=" + port,
                 // list every health check, so the test can see the destinations check is registered
                 "-Dcamel.health.exposureLevel=full",
-                "-cp", bundleClassPath(), "io.dicombq.Application");
+                "-cp", BundleJvm.classPath(), "io.dicombq.Application");
         pb.directory(ROOT.toFile());
         pb.environment().put("DICOM_INBOX_THREADS", "2");
         pb.redirectErrorStream(true);
@@ -110,13 +111,6 @@ class CrashRecoveryTest {
         return pb.start();
     }
 
-    /** The main classes and runtime libraries: the test classes stay out (camel-main would scan their route builders). */
-    static String bundleClassPath() {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return Stream.of(cp.split(java.io.File.pathSeparator))
-                .filter(e -> !Path.of(e).endsWith("test-classes"))
-                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
-    }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
