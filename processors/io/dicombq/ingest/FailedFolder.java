@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps a dropped file that is not a usable DICOM instance: a copy goes to the inbox's failed
- * folder, keeping its relative path, with {@code NAME.reason.txt} beside it saying why. The
- * route then lets the file consumer remove the original, so a bad file is never polled again.
+ * Keeps a dropped file that is not a usable DICOM instance in the inbox's failed folder, under its
+ * relative path, with {@code NAME.reason.txt} beside it saying why. The file is moved there (a
+ * symbolic link: what it points to is copied and the link removed), so it is never polled again.
  */
 public final class FailedFolder {
     private static final Logger LOG = LoggerFactory.getLogger(FailedFolder.class);
@@ -33,8 +33,8 @@ public final class FailedFolder {
 
     /**
      * A file that could not be streamed for a reason that is not its own: says so at ERROR (once a
-     * minute per file, as it is tried again on every poll) and fails the exchange again, so the
-     * file consumer leaves the file in the inbox.
+     * minute per file, as it is tried again on every poll) and fails the exchange again; the route
+     * has put the file back in the inbox (see {@link InboxClaims#putBack}).
      */
     public void retryLater(Exchange exchange) throws Exception {
         String relative = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
@@ -64,21 +64,20 @@ public final class FailedFolder {
         }
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        boolean linkToNothing = Files.isSymbolicLink(source) && !Files.exists(source);
-        if (linkToNothing) {
+        if (!Files.isSymbolicLink(source)) {
+            Files.move(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+        } else if (Files.exists(source)) {
+            // a link to a file: a copy of that file is kept, the file itself stays where it is
+            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+        } else {
             // a link to nothing: the link itself is kept, so it still says where it pointed
             Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        } else {
-            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(target.resolveSibling(target.getFileName() + ".reason.txt"),
                 "file: " + relative + "\nrejected: " + Instant.now() + "\nreason: " + reason + "\n",
                 StandardCharsets.UTF_8);
-        if (linkToNothing) {
-            // the file consumer sees no file behind the link and would leave it for the next poll
-            Files.deleteIfExists(source);
-        }
+        Files.deleteIfExists(source);
         LOG.warn("Rejected {}: {} (kept in {})", relative, reason, target);
     }
 }

@@ -17,8 +17,8 @@ import java.util.function.LongSupplier;
  * thread until the file is old enough, which holds back every file listed after it: with files
  * arriving steadily, that wait was most of the drop-folder latency.
  *
- * <p>A file listed by one poll can be gone by the time it is looked at: its instance was just
- * acknowledged and removed by the exchange a previous poll started. Camel's listing then reports
+ * <p>A file listed by one poll can be gone by the time it is looked at: the exchange a previous
+ * poll started has just claimed it (renamed it, see {@link InboxClaims}). Camel's listing then reports
  * it with no attributes (modification time 0); taking it would start a second exchange for a
  * file that no longer exists, so a file without a time is first checked for.
  *

@@ -139,11 +139,7 @@ class DropFolderEndToEndTest {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static List<Path> inboxFiles() throws IOException {
-        try (var walk = Files.walk(INBOX)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> !INBOX.relativize(p).toString().startsWith("."))
-                    .toList();
-        }
+    private static List<Path> inboxFiles() {
+        return io.dicombq.testing.Inbox.pending(INBOX);
     }
 }

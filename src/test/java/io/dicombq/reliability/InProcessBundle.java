@@ -1,6 +1,7 @@
 package io.dicombq.reliability;
 
 import io.dicombq.ingest.FailedFolder;
+import io.dicombq.ingest.InboxClaims;
 import io.dicombq.ingest.SettledFiles;
 import io.dicombq.observe.DeliveryMonitor;
 import io.dicombq.observe.DestinationsHealthCheck;
@@ -77,6 +78,9 @@ final class InProcessBundle implements AutoCloseable {
         main.bind("instanceIntake", new InstanceIntake(store, 1_000_000));
         main.bind("deletionEnricher", new DeletionEnricher(store));
         main.bind("deadLetters", deadLetters);
+        InboxClaims claims = new InboxClaims(inbox.toString());
+        claims.recover();
+        main.bind("inboxClaims", claims);
         main.bind("failedFolder", new FailedFolder(inbox.resolve(".failed").toString()));
         main.bind("settledFiles", new SettledFiles<>(300));
         main.bind("deliveryMonitor", monitor);

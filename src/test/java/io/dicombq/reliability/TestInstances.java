@@ -59,18 +59,8 @@ final class TestInstances {
         }
     }
 
-    /** Files left in the inbox, the failed folder and dot-files excluded. */
-    static List<Path> inboxFiles(Path inbox) throws IOException {
-        if (!Files.isDirectory(inbox)) {
-            return List.of();
-        }
-        try (Stream<Path> walk = Files.walk(inbox)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> !inbox.relativize(p).toString().startsWith("."))
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    // the file consumer's read-lock markers
-                    .filter(p -> !p.getFileName().toString().endsWith(".camelLock"))
-                    .toList();
-        }
+    /** Waiting or being streamed; see {@link io.dicombq.testing.Inbox#pending}. */
+    static List<Path> inboxFiles(Path inbox) {
+        return io.dicombq.testing.Inbox.pending(inbox);
     }
 }
