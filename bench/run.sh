@@ -63,6 +63,8 @@ cp="target/dicom-bq.jar:target/lib/*:target/test-classes"
 mkdir -p target/bench-classes
 javac -nowarn -d target/bench-classes -cp "$cp" bench/src/io/dicombq/bench/*.java
 echo "[bench] machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GB RAM; $(java -version 2>&1 | head -1)"
+# the work folder's file system and its mount options, for the record (BENCHMARKS.md compares some)
+echo "[bench] work folder on $(findmnt -n -o FSTYPE,OPTIONS --target "$work" 2>/dev/null || echo 'a file system findmnt does not know')"
 # the bench's JVM uses the bundle's classes (parser, BigQuery client), whose INFO log lines are left out
 java -Xmx2g ${BENCH_JAVA_OPTS:-} -Dbench.dir="$root/bench" -cp "target/bench-classes:$cp" io.dicombq.bench.Bench \
   "$work" "$root/target/dicom-bq.jar" "$work/templates" "$@" 2>&1 | grep --line-buffered -v '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]* INFO '
