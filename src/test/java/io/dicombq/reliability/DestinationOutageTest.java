@@ -1,11 +1,9 @@
 package io.dicombq.reliability;
 
-import io.dicombq.testing.TestDirs;
 import io.dicombq.testing.Await;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -21,20 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DestinationOutageTest {
     static final String UP = "bq://p.d.up";
     static final String DOWN = "bq://p.d.down";
+    @AutoClose
     InProcessBundle bundle;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (bundle != null) {
-            bundle.close();
-        }
-    }
 
     @Test
     void theOtherDestinationGetsEveryRowWhileOneRetriesAndTheRetriesThenDeliver() throws Exception {
-        Path root = Path.of("target/it/reliability/outage");
-        TestDirs.deleteRecursively(root);
-        bundle = new InProcessBundle(root, 18291, UP + "," + DOWN, Map.of(
+        bundle = InProcessBundle.fresh("outage", 18291, UP + "," + DOWN, Map.of(
                 // far more files than ingest threads, and a first retry long after the others are done
                 "dicom.inbox.threads", "2",
                 "dicom.retry.max-redeliveries", "3",

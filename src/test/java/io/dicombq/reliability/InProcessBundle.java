@@ -97,6 +97,14 @@ final class InProcessBundle implements AutoCloseable {
         ((CamelContextAware) context.getRegistry().lookupByName("deadLetterReplay")).setCamelContext(context);
     }
 
+    /** A bundle on an empty {@code target/it/reliability/NAME}, whatever an earlier run left there. */
+    static InProcessBundle fresh(String name, int port, String streamConfigs, Map<String, String> overrides)
+            throws Exception {
+        Path root = Path.of("target/it/reliability", name);
+        io.dicombq.testing.TestDirs.deleteRecursively(root);
+        return new InProcessBundle(root, port, streamConfigs, overrides);
+    }
+
     CamelContext context() {
         return main.getCamelContext();
     }

@@ -2,8 +2,7 @@ package io.dicombq.reliability;
 
 import io.dicombq.testing.Await;
 import io.dicombq.testing.Inbox;
-import io.dicombq.testing.TestDirs;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -22,20 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class SameNameDropTest {
     static final String TABLE = "bq://p.d.samename";
+    @AutoClose
     InProcessBundle bundle;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (bundle != null) {
-            bundle.close();
-        }
-    }
 
     @Test
     void aFileDroppedUnderTheNameOfOneBeingStreamedIsStreamedToo() throws Exception {
-        Path root = Path.of("target/it/reliability/same-name");
-        TestDirs.deleteRecursively(root);
-        bundle = new InProcessBundle(root, 18297, TABLE, Map.of(
+        bundle = InProcessBundle.fresh("same-name", 18297, TABLE, Map.of(
                 "dicom.retry.initial-delay-ms", "200",
                 "dicom.retry.backoff-multiplier", "1",
                 "dicom.retry.max-redeliveries", "1000"));
@@ -55,8 +46,8 @@ class SameNameDropTest {
                 () -> bundle.count("SELECT count(*) FROM p.d.samename_view") == 2
                         && Inbox.pending(bundle.inbox).isEmpty());
         assertEquals(2, bundle.count("SELECT count(*) FROM p.d.samename"), "one row each, no more");
-        assertArrayEquals(first, Files.readAllBytes(stored(root, TestInstances.sop(8, 1))));
-        assertArrayEquals(second, Files.readAllBytes(stored(root, TestInstances.sop(8, 2))));
+        assertArrayEquals(first, Files.readAllBytes(stored(bundle.root, TestInstances.sop(8, 1))));
+        assertArrayEquals(second, Files.readAllBytes(stored(bundle.root, TestInstances.sop(8, 2))));
     }
 
     private static Path stored(Path root, String sop) throws Exception {

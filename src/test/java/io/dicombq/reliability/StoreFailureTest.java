@@ -1,8 +1,7 @@
 package io.dicombq.reliability;
 
 import io.dicombq.testing.Await;
-import io.dicombq.testing.TestDirs;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -19,22 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * and is streamed once the store works again.
  */
 class StoreFailureTest {
+    @AutoClose
     InProcessBundle bundle;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (bundle != null) {
-            bundle.close();
-        }
-    }
 
     @Test
     void aFileTheStoreCannotKeepStaysInTheInboxUntilItCan() throws Exception {
-        Path root = Path.of("target/it/reliability/store-failure");
-        TestDirs.deleteRecursively(root);
-        bundle = new InProcessBundle(root, 18296, "bq://p.d.storefail", Map.of());
+        bundle = InProcessBundle.fresh("store-failure", 18296, "bq://p.d.storefail", Map.of());
         // the store's studies folder becomes a plain file: no instance can be placed under it
-        Path studies = root.resolve("store/studies");
+        Path studies = bundle.root.resolve("store/studies");
         Files.delete(studies);
         Files.writeString(studies, "in the way");
         TestInstances.drop(bundle.inbox, "a.dcm", TestInstances.instance(7, 1));
