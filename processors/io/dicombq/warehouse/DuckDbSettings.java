@@ -14,7 +14,9 @@ package io.dicombq.warehouse;
  *                            ({@code dicom.duckdb.checkpoint-threshold})
  * @param idleCheckpointMegabytes a log this large is checkpointed after a second without commits
  *                                ({@code dicom.duckdb.idle-checkpoint-mb}, 0 = never)
+ * @param maxVacuumTasks row-group merges a checkpoint may do ({@code dicom.duckdb.max-vacuum-tasks})
  */
 public record DuckDbSettings(int threads, int bufferBelowRows, long bufferMergeMillis, int bufferMergeMegabytes,
-                             long bufferReadWaitMillis, String checkpointThreshold, int idleCheckpointMegabytes) {
+                             long bufferReadWaitMillis, String checkpointThreshold, int idleCheckpointMegabytes,
+                             int maxVacuumTasks) {
 }

@@ -162,6 +162,21 @@ public final class DuckDbWarehouse implements Warehouse {
     }
 
     /**
+     * How many row-group merges (DuckDB's {@code max_vacuum_tasks}) a checkpoint may do
+     * ({@code dicom.duckdb.max-vacuum-tasks}). A checkpoint after a few thousand new rows can
+     * merge the table's last row groups into one and so recompress tens of thousands of rows,
+     * 1-3 s during which commits and reads wait; 0 lets each checkpoint write only its new rows.
+     */
+    public void maxVacuumTasks(int tasks) throws SQLException {
+        if (tasks < 0) {
+            throw new IllegalArgumentException("dicom.duckdb.max-vacuum-tasks must be 0 or more, got " + tasks);
+        }
+        try (Statement st = root.createStatement()) {
+            st.execute("SET GLOBAL max_vacuum_tasks = " + tasks);
+        }
+    }
+
+    /**
      * Checkpoints a catalog's write-ahead log once it has had no commit for {@code idleMillis}
      * and the log has reached {@code minMegabytes} ({@code dicom.duckdb.idle-checkpoint-mb}; 0 or
      * less: only DuckDB's own checkpoints, in the commit that takes the log past the threshold).

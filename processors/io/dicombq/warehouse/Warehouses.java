@@ -25,6 +25,7 @@ public final class Warehouses {
                 DuckDbWarehouse warehouse = new DuckDbWarehouse(Path.of(dataDir), duckDb.threads(),
                         duckDb.bufferBelowRows(), duckDb.bufferMergeMillis(), duckDb.bufferMergeMegabytes(),
                         duckDb.bufferReadWaitMillis(), duckDb.checkpointThreshold(), rejectedRows);
+                warehouse.maxVacuumTasks(duckDb.maxVacuumTasks());
                 warehouse.checkpointWhenIdle(duckDb.idleCheckpointMegabytes(), IDLE_CHECKPOINT_AFTER_MS);
                 yield warehouse;
             }
