@@ -105,8 +105,7 @@ public final class DuckDbWarehouse implements Warehouse {
      *                comes sooner waits for the rest ({@code dicom.duckdb.buffer-read-wait-ms})
      * @param checkpointThreshold how much write-ahead log a file gathers before DuckDB writes it into
      *                the file ({@code dicom.duckdb.checkpoint-threshold}, such as {@code 128MB}; blank keeps
-     *                DuckDB's 16MB). A checkpoint rewrites the table's last row group whole, however few
-     *                rows are new, and the commit that triggers it waits for it
+     *                DuckDB's 16MB). The commit that crosses it runs the checkpoint and waits for it
      * @param rejectedRows where a buffered row goes when its table will not take it at merge time
      *                (the dead letters, in the bundle)
      */
