@@ -103,12 +103,18 @@ public final class InboxClaims {
             }
 
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 String name = file.getFileName().toString();
                 int dash = name.indexOf('-', PREFIX.length());
                 if (name.startsWith(PREFIX) && dash > 0 && dash < name.length() - 1) {
-                    restore(file, file.resolveSibling(name.substring(dash + 1)));
-                    restored.incrementAndGet();
+                    try {
+                        restore(file, file.resolveSibling(name.substring(dash + 1)));
+                        restored.incrementAndGet();
+                    } catch (IOException e) {
+                        // the bundle still starts; the file stays under its claim, where nothing is lost
+                        LOG.error("Could not put {} back into the inbox: {}; rename it yourself to stream it",
+                                file, e.toString());
+                    }
                 }
                 return FileVisitResult.CONTINUE;
             }
