@@ -138,7 +138,6 @@ public final class InboxClaims {
             try {
                 // a link never replaces an existing name, unlike a rename
                 Files.createLink(target, claim);
-                Files.delete(claim);
             } catch (FileAlreadyExistsException e) {
                 continue;
             } catch (UnsupportedOperationException | IOException e) {
@@ -148,6 +147,8 @@ public final class InboxClaims {
                 }
                 Files.move(claim, target, StandardCopyOption.ATOMIC_MOVE);
             }
+            // the file now has its name back; the claim's name goes (a no-op after the rename)
+            Files.deleteIfExists(claim);
             if (n > 1) {
                 LOG.warn("{} was dropped again while the earlier file of that name was being streamed;"
                         + " the earlier one is back as {}", original, target.getFileName());
