@@ -2,6 +2,7 @@ package io.dicombq.bench;
 
 import io.dicombq.row.DicomInstanceReader;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -211,6 +212,7 @@ public final class Bench {
                 Files.copy(f, staging.resolve(f.getFileName()));
             }
             double copySecs = (System.nanoTime() - c) / 1e9;
+            bundle.profileStart();
             long cpu = bundle.cpuMillis();
             long t = System.nanoTime();
             moveIn(bundle, staging, corpus);
@@ -220,6 +222,7 @@ public final class Bench {
             double rate = corpus.size() / secs;
             // CPU the bundle spent per instance: less sensitive than the rate to what else runs here
             double cpuPerInstance = (double) (bundle.cpuMillis() - cpu) / corpus.size();
+            bundle.profileStop(profileFile("b"));
             log("(b) drop folder -> view: %d in %.2f s = %.0f inst/s, bundle CPU %.2f ms/instance (moving in took "
                     + "%.2f s; copying them next to the inbox beforehand, untimed, %.0f files/s), peak RSS %d MB",
                     corpus.size(), secs, rate, cpuPerInstance, moved, corpus.size() / copySecs, bundle.peakRssMb());
@@ -244,6 +247,7 @@ public final class Bench {
             URI uri = bundle.studiesUri();
             warmUpStow(bundle, uri, perRequest);
             List<Path> files = corpus.subList(0, Math.min(corpus.size(), 3000));
+            bundle.profileStart();
             long cpu = bundle.cpuMillis();
             long clientCpu = ownCpuNanos();
             long t = System.nanoTime();
@@ -255,6 +259,7 @@ public final class Bench {
             // CPU per instance on each side of the socket: with both near 2 cores x time, the machine is the limit
             double bundleCpu = (bundle.cpuMillis() - cpu) * 1000.0 / files.size();
             double clientsCpu = (ownCpuNanos() - clientCpu) / 1000.0 / files.size();
+            bundle.profileStop(profileFile("c" + perRequest));
             log("%s: %d in %.2f s = %.0f inst/s, %d failed, CPU per instance: bundle %.0f us, clients %.0f us "
                     + "(the 2 cores give %.0f us per instance at this rate), peak RSS %d MB",
                     label, files.size(), secs, rate, failed, bundleCpu, clientsCpu,
@@ -297,6 +302,14 @@ public final class Bench {
         b.baseline = b.viewCount();
         b.tableBaseline = b.tableCount();
         settle(b);
+    }
+
+    private int profiles;
+
+    /** Where the profile of a timed part goes when BENCH_PROFILER is set (Bundle.profileStart). */
+    private Path profileFile(String figure) throws IOException {
+        Files.createDirectories(work.resolve("profiles"));
+        return work.resolve("profiles").resolve(String.format("%02d-%s.collapsed", ++profiles, figure));
     }
 
     /** After a warm-up: until the JIT has compiled what the warm-up made hot (see Bundle.awaitIdle). */

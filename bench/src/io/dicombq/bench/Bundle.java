@@ -133,6 +133,38 @@ final class Bundle implements AutoCloseable {
         return (System.nanoTime() - start) / 1e9;
     }
 
+    /**
+     * With {@code BENCH_PROFILER} set to async-profiler's {@code libasyncProfiler.so}, starts
+     * sampling the bundle's CPU (every thread apart) for the timed part that follows; does nothing
+     * otherwise. Attaching takes a few hundred ms, so call it before the clock starts.
+     */
+    void profileStart() throws Exception {
+        profiler("start,event=cpu,interval=1ms,threads");
+    }
+
+    /** Stops sampling (see profileStart) and writes the samples as collapsed stacks, one line each, to {@code to}. */
+    void profileStop(Path to) throws Exception {
+        if (profiler("stop,collapsed,file=" + to.toAbsolutePath())) {
+            System.out.println("[bench] profile of the timed part: " + to);
+        }
+    }
+
+    private boolean profiler(String command) throws Exception {
+        String lib = System.getenv("BENCH_PROFILER");
+        if (lib == null || lib.isBlank()) {
+            return false;
+        }
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()), "JVMTI.agent_load", lib, '"' + command + '"')
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        // jcmd exits 0 whatever the agent answers; the agent's own answer ends "return code: N"
+        if (p.waitFor() != 0 || !out.contains("return code: 0")) {
+            throw new IllegalStateException("async-profiler " + command + ": " + out.trim());
+        }
+        return true;
+    }
+
     /** CPU time the bundle's process has used so far (user + system, all threads), in ms. */
     long cpuMillis() {
         return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
