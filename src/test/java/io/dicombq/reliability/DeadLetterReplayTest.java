@@ -105,6 +105,13 @@ class DeadLetterReplayTest {
         assertEquals(N, Http.sample(metrics, "dicom_dead_letters_pending{destination=\"" + C + "\"}"));
         assertEquals(N, Http.sample(metrics, "dicom_delivery_lag_seconds_count{destination=\"" + A + "\"}"));
         assertTrue(metrics.contains("dicom_delivery_lag_seconds_bucket{destination=\"" + A + "\",le="), "a histogram");
+        // Camel's per-route counters and timers, and the JVM's own (README, "Health and metrics")
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("camel_exchanges_total{")
+                && l.contains("routeId=\"ingest-folder\"")), "route counters");
+        assertTrue(metrics.contains("camel_route_policy_seconds_count{"), "route timers");
+        assertTrue(metrics.contains("jvm_memory_used_bytes{"), "JVM memory");
+        assertTrue(metrics.contains("jvm_gc_pause_seconds"), "GC pauses");
+        assertTrue(metrics.contains("process_cpu_usage"), "process CPU");
     }
 
     @Test
