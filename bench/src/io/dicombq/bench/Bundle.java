@@ -37,6 +37,12 @@ final class Bundle implements AutoCloseable {
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(List.of(extra.trim().split("\\s+")));
         }
+        String profiler = System.getenv("BENCH_PROFILER");
+        if (profiler != null && !profiler.isBlank()) {
+            // loaded at start, idle until profileStart: attached later, it made the JIT throw away
+            // and recompile code in the middle of the timed part
+            cmd.add("-agentpath:" + profiler);
+        }
         cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("bundle.log").toFile());
@@ -136,7 +142,8 @@ final class Bundle implements AutoCloseable {
     /**
      * With {@code BENCH_PROFILER} set to async-profiler's {@code libasyncProfiler.so}, starts
      * sampling the bundle's CPU (every thread apart) for the timed part that follows; does nothing
-     * otherwise. Attaching takes a few hundred ms, so call it before the clock starts.
+     * otherwise. The library is loaded when the bundle starts (see the constructor) and only told
+     * to start here; call it before the clock starts.
      */
     void profileStart() throws Exception {
         profiler("start,event=cpu,interval=1ms,threads");
@@ -168,6 +175,33 @@ final class Bundle implements AutoCloseable {
     /** CPU time the bundle's process has used so far (user + system, all threads), in ms. */
     long cpuMillis() {
         return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+    }
+
+    /**
+     * CPU time the bundle's JIT compiler threads (C1 and C2) have used so far, in ms, from
+     * /proc/PID/task/TID/stat (10 ms ticks); -1 where /proc has no such figures.
+     */
+    long jitCpuMillis() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException threadEnded) {
+                    continue;
+                }
+                int close = stat.lastIndexOf(')');
+                String name = stat.substring(stat.indexOf('(') + 1, close);
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    String[] f = stat.substring(close + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return ticks * 10;
     }
 
     /** Peak resident set size so far (VmHWM), in MB. */
