@@ -408,7 +408,11 @@ public final class Bench {
         return last > before * 0.95 && jitDone;
     }
 
-    /** {@code part} as a percentage of {@code whole}; -1 when either is unknown. */
+    /**
+     * {@code part} as a percentage of {@code whole}; -1 when either is unknown, or when the part
+     * went down (HotSpot ends compiler threads that have been idle, and their CPU time goes with
+     * them: the JIT was quiet, which settled() takes as done).
+     */
     static double share(long part, long whole) {
         return part < 0 || whole <= 0 ? -1 : part * 100.0 / whole;
     }

@@ -39,8 +39,8 @@ final class Bundle implements AutoCloseable {
         }
         String profiler = System.getenv("BENCH_PROFILER");
         if (profiler != null && !profiler.isBlank()) {
-            // loaded at start, idle until profileStart: attached later, it made the JIT throw away
-            // and recompile code in the middle of the timed part
+            // loaded at start and idle until profileStart, so loading an agent into a running JVM
+            // is not part of what is measured
             cmd.add("-agentpath:" + profiler);
         }
         cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
