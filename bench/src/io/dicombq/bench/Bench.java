@@ -294,19 +294,14 @@ public final class Bench {
         int viaFolder = warmUpThroughFolder(b);
         int rows = viaFolder;
         List<Path> stowSet = warmup.subList(viaFolder, warmup.size());
-        List<Double> perPass = new ArrayList<>();
-        List<Double> jit = new ArrayList<>();
-        while (perPass.size() < MAX_WARM_UP_PASSES && !settled(perPass, jit)) {
-            long cpu = b.cpuMillis();
-            long jitCpu = b.jitCpuMillis();
-            String tag = warmUpTag(perPass.size());
-            send(uri, stowSet, perRequest, tag == null ? null : bytes -> warmupMaker.retagged(bytes, tag));
+        WarmUpPasses warm = new WarmUpPasses();
+        while (warm.more()) {
+            String tag = warmUpTag(warm.count());
+            warm.measure(b, stowSet.size(),
+                    () -> send(uri, stowSet, perRequest, tag == null ? null : bytes -> warmupMaker.retagged(bytes, tag)));
             rows += stowSet.size();
-            perPass.add((b.cpuMillis() - cpu) * 1000.0 / stowSet.size());
-            jit.add(share(b.jitCpuMillis() - jitCpu, b.cpuMillis() - cpu));
         }
-        log("STOW-RS warm-up, bundle CPU per instance (us) pass by pass: %s", passes(perPass));
-        log("STOW-RS warm-up, the JIT compiler's share of it (%%): %s", passes(jit));
+        warm.print("STOW-RS");
         awaitTableCount(b, rows, "STOW-RS warm-up");
         b.baseline = b.viewCount();
         b.tableBaseline = b.tableCount();
@@ -406,6 +401,39 @@ public final class Bench {
         double last = Collections.min(perPass.subList(n - 3, n));
         boolean jitDone = jitPercent.isEmpty() || jitPercent.get(n - 1) < 0 || jitPercent.get(n - 1) < JIT_SETTLED_PERCENT;
         return last > before * 0.95 && jitDone;
+    }
+
+    /** A warm-up's passes: what each cost the bundle in CPU per instance, and the JIT compiler's share of it. */
+    private static final class WarmUpPasses {
+        private final List<Double> cpuPerInstance = new ArrayList<>();
+        private final List<Double> jitPercent = new ArrayList<>();
+
+        interface Pass {
+            void run() throws Exception;
+        }
+
+        boolean more() {
+            return cpuPerInstance.size() < MAX_WARM_UP_PASSES && !settled(cpuPerInstance, jitPercent);
+        }
+
+        int count() {
+            return cpuPerInstance.size();
+        }
+
+        /** Runs one pass of {@code instances} and records what it cost the bundle. */
+        void measure(Bundle b, int instances, Pass pass) throws Exception {
+            long cpu = b.cpuMillis();
+            long jit = b.jitCpuMillis();
+            pass.run();
+            long spent = b.cpuMillis() - cpu;
+            cpuPerInstance.add(spent * 1000.0 / instances);
+            jitPercent.add(share(b.jitCpuMillis() - jit, spent));
+        }
+
+        void print(String shape) {
+            log("%s warm-up, bundle CPU per instance (us) pass by pass: %s", shape, passes(cpuPerInstance));
+            log("%s warm-up, the JIT compiler's share of it (%%): %s", shape, passes(jitPercent));
+        }
     }
 
     /**
@@ -733,22 +761,19 @@ public final class Bench {
         long rows = warmup.size() - viaFolder;
         List<Path> folderSet = warmup.subList(0, viaFolder);
         Path staging = Files.createDirectories(b.dir.resolve("staging"));
-        List<Double> perPass = new ArrayList<>();
-        List<Double> jit = new ArrayList<>();
-        while (perPass.size() < MAX_WARM_UP_PASSES && !settled(perPass, jit)) {
+        WarmUpPasses warm = new WarmUpPasses();
+        while (warm.more()) {
             for (Path f : folderSet) {
                 Files.copy(f, staging.resolve(f.getFileName()));
             }
-            long cpu = b.cpuMillis();
-            long jitCpu = b.jitCpuMillis();
-            moveIn(b, staging, folderSet);
             rows += folderSet.size();
-            awaitTableCount(b, rows, "drop-folder warm-up");
-            perPass.add((b.cpuMillis() - cpu) * 1000.0 / folderSet.size());
-            jit.add(share(b.jitCpuMillis() - jitCpu, b.cpuMillis() - cpu));
+            long expected = rows;
+            warm.measure(b, folderSet.size(), () -> {
+                moveIn(b, staging, folderSet);
+                awaitTableCount(b, expected, "drop-folder warm-up");
+            });
         }
-        log("drop-folder warm-up, bundle CPU per instance (us) pass by pass: %s", passes(perPass));
-        log("drop-folder warm-up, the JIT compiler's share of it (%%): %s", passes(jit));
+        warm.print("drop-folder");
         awaitCount(b, warmup.size(), Duration.ofMinutes(3));
         b.baseline = warmup.size();
         b.tableBaseline = rows;
