@@ -290,7 +290,7 @@ public final class DuckDbWarehouse implements Warehouse {
         for (MetadataRow row : rows) {
             for (Field f : row.schema().fields()) {
                 Field have = union.get(f.name());
-                if (have == null || !have.equals(f)) {
+                if (have != f && (have == null || !have.equals(f))) {
                     union.add(f);
                 }
             }
