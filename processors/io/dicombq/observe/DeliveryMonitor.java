@@ -14,7 +14,6 @@ import org.apache.camel.Header;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -155,11 +154,7 @@ public final class DeliveryMonitor implements CamelContextAware {
         if (ts == null) {
             return null;
         }
-        try {
-            return Instant.parse(ts);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return ServiceColumns.instant(ts);
     }
 
     @Override
