@@ -74,6 +74,10 @@ class CrashRecoveryTest {
         assertTrue(health.contains("\"destinations\""), "the destinations check is registered: " + health);
         bundle.destroy(); // a normal stop (SIGTERM): the warehouse file is closed
         assertTrue(bundle.waitFor(60, TimeUnit.SECONDS));
+        // and it says so: logging lasts until Camel has finished (log4j's own shutdown hook is off)
+        String secondLog = Files.readString(ROOT.resolve("second.log"));
+        assertTrue(secondLog.contains("(dicom-bq) shutdown in "), "no end of shutdown in the log:\n"
+                + secondLog.substring(Math.max(0, secondLog.length() - 2000)));
 
         try (DuckDbWarehouse warehouse = new DuckDbWarehouse(ROOT.resolve("data"))) {
             warehouse.prepare(io.dicombq.warehouse.TableRef.parse("bq://local.dicom.instances"));
