@@ -37,8 +37,16 @@ public final class Schema {
         return fields.isEmpty();
     }
 
-    /** Adds a field, or merges its sub-fields into the existing field of the same name. */
+    /**
+     * Adds a field, or merges its sub-fields into the existing field of the same name. Rows of one
+     * batch mostly share their shape, so a field equal to the one already here changes nothing and
+     * is skipped: comparing allocates nothing, merging a RECORD copies it.
+     */
     public Schema add(Field field) {
+        Field have = fields.get(field.name());
+        if (have != null && (have == field || have.equals(field))) {
+            return this;
+        }
         snapshot = null;
         fields.merge(field.name(), field, Schema::mergeField);
         return this;
