@@ -1,7 +1,9 @@
 package io.dicombq.bigquery;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dicombq.row.JsonWalk;
 import io.dicombq.row.MetadataRow;
 import io.dicombq.row.ServiceColumns;
 
@@ -41,8 +43,8 @@ public final class JsonRows {
     public static int encodedSize(Map<String, Object> content) {
         // counted as it is written, not collected: every row of every batch is sized once
         ByteCount count = new ByteCount();
-        try {
-            JSON.writeValue(count, content);
+        try (JsonGenerator gen = JSON.createGenerator(count)) {
+            JsonWalk.write(gen, content);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         } catch (java.io.IOException e) {

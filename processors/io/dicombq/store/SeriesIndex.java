@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.util.RawValue;
+import io.dicombq.row.JsonWalk;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -51,7 +50,7 @@ public final class SeriesIndex {
         ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
         buf.write('\n');
         try (JsonGenerator gen = JSON.createGenerator(buf)) {
-            write(gen, record);
+            JsonWalk.write(gen, record);
         }
         byte[] line = buf.toByteArray();
         synchronized (lockFor(seriesDir)) {
@@ -59,45 +58,6 @@ public final class SeriesIndex {
                     StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 out.write(line);
             }
-        }
-    }
-
-    /**
-     * Writes what {@code ObjectMapper.writeValue} would, walking maps, lists, strings, numbers and
-     * booleans itself: a record holds a whole row, and the mapper's per-entry serializer lookups
-     * were most of the index's cost per stored instance (the drop folder's profile). Anything
-     * else goes to the mapper.
-     */
-    static void write(JsonGenerator gen, Object v) throws IOException {
-        if (v == null) {
-            gen.writeNull();
-        } else if (v instanceof String s) {
-            gen.writeString(s);
-        } else if (v instanceof Map<?, ?> map) {
-            gen.writeStartObject();
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                gen.writeFieldName(String.valueOf(e.getKey()));
-                write(gen, e.getValue());
-            }
-            gen.writeEndObject();
-        } else if (v instanceof Collection<?> items) {
-            gen.writeStartArray();
-            for (Object item : items) {
-                write(gen, item);
-            }
-            gen.writeEndArray();
-        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            gen.writeNumber(((Number) v).longValue());
-        } else if (v instanceof Double d) {
-            gen.writeNumber(d);
-        } else if (v instanceof Float f) {
-            gen.writeNumber(f);
-        } else if (v instanceof Boolean b) {
-            gen.writeBoolean(b);
-        } else if (v instanceof RawValue raw && raw.rawValue() instanceof String json) {
-            gen.writeRawValue(json);
-        } else {
-            gen.writeObject(v);
         }
     }
 
