@@ -47,18 +47,23 @@ public final class SeriesIndex {
     }
 
     void append(Path seriesDir, Map<String, Object> record) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
-        buf.write('\n');
-        try (JsonGenerator gen = JSON.createGenerator(buf)) {
-            JsonWalk.write(gen, record);
-        }
-        byte[] line = buf.toByteArray();
+        byte[] line = line(record);
         synchronized (lockFor(seriesDir)) {
             try (OutputStream out = Files.newOutputStream(seriesDir.resolve(FILE), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 out.write(line);
             }
         }
+    }
+
+    /** A record as the index holds it: a newline, then its JSON. */
+    private static byte[] line(Map<String, Object> record) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
+        buf.write('\n');
+        try (JsonGenerator gen = JSON.createGenerator(buf)) {
+            JsonWalk.write(gen, record);
+        }
+        return buf.toByteArray();
     }
 
     /** The newest record per {@code sop} key, in the order the SOPs were first stored. */
@@ -102,8 +107,7 @@ public final class SeriesIndex {
             Path tmp = seriesDir.resolve("." + FILE + "." + UUID.randomUUID() + ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 for (Map<String, Object> record : kept.values()) {
-                    out.write('\n');
-                    out.write(JSON.writeValueAsBytes(record));
+                    out.write(line(record));
                 }
             }
             DicomStore.moveAtomically(tmp, index);
