@@ -177,31 +177,9 @@ final class Bundle implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
     }
 
-    /**
-     * CPU time the bundle's JIT compiler threads (C1 and C2) have used so far, in ms, from
-     * /proc/PID/task/TID/stat (10 ms ticks); -1 where /proc has no such figures.
-     */
+    /** CPU time the bundle's JIT compiler threads (C1 and C2) have used so far, in ms; -1 where /proc cannot tell. */
     long jitCpuMillis() {
-        long ticks = 0;
-        try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException threadEnded) {
-                    continue;
-                }
-                int close = stat.lastIndexOf(')');
-                String name = stat.substring(stat.indexOf('(') + 1, close);
-                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    String[] f = stat.substring(close + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return ticks * 10;
+        return ThreadCpu.millis(process.pid(), ThreadCpu.JIT);
     }
 
     /** Peak resident set size so far (VmHWM), in MB. */

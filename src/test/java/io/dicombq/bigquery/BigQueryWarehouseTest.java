@@ -227,6 +227,28 @@ class BigQueryWarehouseTest {
     }
 
     @Test
+    void theFakeCountingRowsOnlyStillChecksDeDuplicatesAndCountsThem() throws Exception {
+        // the mode the benchmark runs the fake in: its heap must not hold every row it was sent
+        warehouse.prepare(table);
+        server.countRowsOnly();
+        MetadataRow first = TestRows.row("1.2.3.4.5", "INSERT", T1);
+        warehouse.insert(table, List.of(first, TestRows.row("1.2.3.4.6", "INSERT", T1)));
+        warehouse.insert(table, List.of(first)); // the same insertId again: dropped
+        assertEquals(2, warehouse.rowCount(table));
+        assertEquals(0, server.table("proj-a", "dicom", "instances").rows.size());
+        assertEquals(List.of(), server.calls("POST", "/tables/instances/insertAll"));
+
+        FakeBigQueryServer.FakeTable t = server.table("proj-a", "dicom", "instances");
+        t.replaceFields(appended(t.fields, Map.of("name", "PatientAge", "type", "INTEGER", "mode", "NULLABLE")));
+        MetadataRow bad = TestRows.with(TestRows.row("1.2.3.4.7", "INSERT", T1),
+                Field.nullable("PatientAge", Field.Type.STRING), "045Y");
+        BigQueryInsertException e = assertThrows(BigQueryInsertException.class,
+                () -> warehouse.insert(table, List.of(bad)));
+        assertTrue(e.failure().rejected(0));
+        assertEquals(2, warehouse.rowCount(table));
+    }
+
+    @Test
     void eachProjectHasItsOwnClient() throws Exception {
         server.addDataset("proj-b", "other");
         TableRef b = TableRef.parse("bq://proj-b.other.instances");

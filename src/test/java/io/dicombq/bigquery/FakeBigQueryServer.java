@@ -53,6 +53,8 @@ public final class FakeBigQueryServer implements AutoCloseable {
         public volatile List<Map<String, Object>> fields;
         public final List<Map<String, Object>> rows = new CopyOnWriteArrayList<>();
         final Set<String> insertIds = Collections.synchronizedSet(new HashSet<>());
+        /** Rows accepted but not kept ({@link #countRowsOnly()}). */
+        final java.util.concurrent.atomic.AtomicLong rowsNotKept = new java.util.concurrent.atomic.AtomicLong();
         public volatile String viewQuery;
         volatile int version = 1;
 
@@ -71,6 +73,11 @@ public final class FakeBigQueryServer implements AutoCloseable {
 
         String etag() {
             return "etag-" + version;
+        }
+
+        /** The rows the table holds, kept or only counted. */
+        public long rowCount() {
+            return rows.size() + rowsNotKept.get();
         }
     }
 
@@ -99,6 +106,7 @@ public final class FakeBigQueryServer implements AutoCloseable {
     private volatile Runnable beforeEachInsertAll;
     private final AtomicInteger insertAllFailures = new AtomicInteger();
     private volatile int insertAllFailureStatus;
+    private volatile boolean keepRows = true;
 
     public FakeBigQueryServer() throws IOException {
         this(0);
@@ -120,6 +128,16 @@ public final class FakeBigQueryServer implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * From now on, rows that insertAll accepts are still checked, de-duplicated and counted, but not
+     * kept, and requests are not recorded ({@link #calls} stays as it is). For the benchmark, whose
+     * tens of thousands of rows would otherwise fill the fake's heap: BigQuery keeps them on its own
+     * machines, not on the client's, and the fake's GC over them is not a cost a user would see.
+     */
+    public void countRowsOnly() {
+        keepRows = false;
     }
 
     public void addDataset(String project, String dataset) {
@@ -168,7 +186,9 @@ public final class FakeBigQueryServer implements AutoCloseable {
             }
             String path = ex.getRequestURI().getPath(); // decoded: table names may hold spaces
             Map<String, Object> body = readBody(ex);
-            calls.add(new Call(method, path, Map.copyOf(ex.getRequestHeaders()), body));
+            if (keepRows) {
+                calls.add(new Call(method, path, Map.copyOf(ex.getRequestHeaders()), body));
+            }
             route(ex, method, path, body);
         } catch (Exception e) {
             send(ex, 500, error(500, "fake server: " + e, "internalError", "INTERNAL"));
@@ -364,7 +384,11 @@ public final class FakeBigQueryServer implements AutoCloseable {
                     accepted.add((Map<String, Object>) row.get("json"));
                 }
             }
-            t.rows.addAll(accepted); // one copy of the copy-on-write list per request, not one per row
+            if (keepRows) {
+                t.rows.addAll(accepted); // one copy of the copy-on-write list per request, not one per row
+            } else {
+                t.rowsNotKept.addAndGet(accepted.size());
+            }
         }
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("kind", "bigquery#tableDataInsertAllResponse");
@@ -475,11 +499,12 @@ public final class FakeBigQueryServer implements AutoCloseable {
             }
             job.put("statementType", "SELECT");
             job.put("schema", Map.of("fields", List.of(Map.of("name", "n", "type", "INTEGER", "mode", "NULLABLE"))));
-            job.put("rows", List.of(Map.of("f", List.of(Map.of("v", String.valueOf(t.rows.size()))))));
+            job.put("rows", List.of(Map.of("f", List.of(Map.of("v", String.valueOf(t.rowCount()))))));
         } else if ((m = TRUNCATE.matcher(sql)).matches()) {
             FakeTable t = tables.get(key(m.group(1), m.group(2), m.group(3)));
             if (t != null) {
                 t.rows.clear();
+                t.rowsNotKept.set(0);
             }
             job.put("statementType", "TRUNCATE_TABLE");
         } else {
@@ -541,7 +566,7 @@ public final class FakeBigQueryServer implements AutoCloseable {
         } else {
             r.put("type", "TABLE");
             r.put("schema", Map.of("fields", t.fields));
-            r.put("numRows", String.valueOf(t.rows.size()));
+            r.put("numRows", String.valueOf(t.rowCount()));
         }
         return r;
     }
