@@ -1,6 +1,7 @@
 package io.dicombq.row;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.databind.util.RawValue;
 
 import java.io.IOException;
@@ -44,6 +45,8 @@ public final class JsonWalk {
             gen.writeNumber(f);
         } else if (v instanceof Boolean b) {
             gen.writeBoolean(b);
+        } else if (v instanceof RawValue raw && raw.rawValue() instanceof SerializableString json) {
+            gen.writeRawValue(json); // a UTF-8 generator copies its bytes as they are
         } else if (v instanceof RawValue raw && raw.rawValue() instanceof String json) {
             gen.writeRawValue(json);
         } else {

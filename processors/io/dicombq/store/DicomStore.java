@@ -2,6 +2,7 @@ package io.dicombq.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.dicombq.row.Field;
@@ -248,7 +249,8 @@ public final class DicomStore {
         RawValue json = SCHEMA_JSON.get(fields);
         if (json == null) {
             try {
-                json = new RawValue(JSON.writeValueAsString(schema.toJson()));
+                // kept as UTF-8 bytes: the index writes them as they are, with no per-character checks
+                json = new RawValue(new SerializedString(JSON.writeValueAsString(schema.toJson())));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("a schema that does not write as JSON: " + schema, e);
             }

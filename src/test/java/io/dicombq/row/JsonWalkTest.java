@@ -1,6 +1,7 @@
 package io.dicombq.row;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.RawValue;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,8 @@ class JsonWalkTest {
         record.put("size", 131_072L);
         record.put("row", row);
         record.put("schema", new RawValue("[{\"name\":\"Rows\",\"type\":\"INTEGER\"}]"));
+        // the store's cached schema: UTF-8 bytes written as they are
+        record.put("schemaBytes", new RawValue(new SerializedString("[{\"name\":\"PatientName\",\"type\":\"RECORD\",\"note\":\"Ünïcode\"}]")));
         return record;
     }
 
