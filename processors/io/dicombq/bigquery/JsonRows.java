@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,15 @@ public final class JsonRows {
     private JsonRows() {
     }
 
-    /** A JSON-ready copy of the row's values; nulls left out (a missing column reads NULL). */
+    /**
+     * The row's values as the client can write them, nulls left out (a missing column reads NULL):
+     * the values themselves (read-only) when they already are, as the parser's rows are; otherwise
+     * a converted copy. (The client copies the top level into a map of its own either way.)
+     */
     public static Map<String, Object> content(MetadataRow row) {
+        if (ready(row.values())) {
+            return Collections.unmodifiableMap(row.values());
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : row.values().entrySet()) {
             if (e.getValue() != null) {
@@ -37,6 +45,31 @@ public final class JsonRows {
             }
         }
         return out;
+    }
+
+    /** True when the value, at every depth, is a JSON primitive, list or map with no null in it. */
+    private static boolean ready(Object v) {
+        if (v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean
+                || v instanceof Integer || v instanceof Short || v instanceof Float) {
+            return true;
+        }
+        if (v instanceof List<?> list) {
+            for (Object o : list) {
+                if (!ready(o)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (v instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String) || !ready(e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false; // null, or a value to convert (Instant, LocalDate, BigDecimal, ...) or refuse
     }
 
     /** Size of the row as insertAll sends it, for batching by bytes. */

@@ -46,6 +46,22 @@ class JsonRowsTest {
     }
 
     @Test
+    void valuesTheClientCanWriteAsTheyAreAreNotCopied() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("SOPInstanceUID", "1.2.3");
+        values.put("Rows", 512L);
+        values.put("PixelSpacing", List.of(0.5, 0.5));
+        values.put("AnatomicRegionSequence", List.of(Map.of("CodeValue", "T-D0050", "Flag", true)));
+
+        Map<String, Object> content = JsonRows.content(row(values));
+
+        assertEquals(values, content);
+        values.put("Later", "x"); // a view of the row's own values, not a copy
+        assertEquals("x", content.get("Later"));
+        assertThrows(UnsupportedOperationException.class, () -> content.put("Other", "y"));
+    }
+
+    @Test
     void aValueWithNoJsonFormIsRefusedNamingWhereItSits() {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("Inner", Map.of("Deep", new Object()));
