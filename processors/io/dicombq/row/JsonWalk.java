@@ -1,8 +1,6 @@
 package io.dicombq.row;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.databind.util.RawValue;
 
 import java.io.IOException;
 import java.util.Collection;
@@ -45,10 +43,6 @@ public final class JsonWalk {
             gen.writeNumber(f);
         } else if (v instanceof Boolean b) {
             gen.writeBoolean(b);
-        } else if (v instanceof RawValue raw && raw.rawValue() instanceof SerializableString json) {
-            gen.writeRawValue(json); // a UTF-8 generator copies its bytes as they are
-        } else if (v instanceof RawValue raw && raw.rawValue() instanceof String json) {
-            gen.writeRawValue(json);
         } else {
             gen.writeObject(v);
         }

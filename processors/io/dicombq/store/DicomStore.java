@@ -1,10 +1,7 @@
 package io.dicombq.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.util.RawValue;
 import io.dicombq.row.Field;
 import io.dicombq.row.MetadataRow;
 import io.dicombq.row.Schema;
@@ -25,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -40,17 +36,11 @@ public final class DicomStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
-    /**
-     * The JSON of the schemas seen lately, by their fields: a store of one modality sees a few
-     * schemas over and over, and the schema is most of an index record (~4 of its ~5.5 KB).
-     */
-    private static final Map<List<Field>, RawValue> SCHEMA_JSON = new ConcurrentHashMap<>();
-    private static final int SCHEMAS_KEPT = 256;
-
     private final Path root;
     private final Path studies;
     private final Path incoming;
     private final SeriesIndex index = new SeriesIndex();
+    private final SchemaFiles schemas;
 
     public DicomStore(String root) {
         this.root = Path.of(root).toAbsolutePath().normalize();
@@ -59,6 +49,7 @@ public final class DicomStore {
         try {
             Files.createDirectories(studies);
             Files.createDirectories(incoming);
+            this.schemas = new SchemaFiles(this.root.resolve("schemas"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the DICOM store under " + this.root, e);
         }
@@ -218,11 +209,16 @@ public final class DicomStore {
         }
     }
 
+    /** A record as the index or a sidecar holds it: its schema named ({@link SchemaFiles}) or, written before, inline. */
     @SuppressWarnings("unchecked")
-    private static StoredInstance fromJson(Path dcm, Map<String, Object> json) {
+    private StoredInstance fromJson(Path dcm, Map<String, Object> json) throws IOException {
         Schema schema = new Schema();
-        for (Object f : (List<Object>) json.getOrDefault("schema", List.of())) {
-            schema.add(Field.fromJson((Map<String, Object>) f));
+        if (json.get("schemaRef") instanceof String ref) {
+            schema.addAll(schemas.read(ref));
+        } else {
+            for (Object f : (List<Object>) json.getOrDefault("schema", List.of())) {
+                schema.add(Field.fromJson((Map<String, Object>) f));
+            }
         }
         MetadataRow row = new MetadataRow(new LinkedHashMap<>((Map<String, Object>) json.get("row")), schema);
         return new StoredInstance((String) json.get("study"), (String) json.get("series"), (String) json.get("sop"),
@@ -230,7 +226,7 @@ public final class DicomStore {
                 Instant.parse((String) json.get("storedAt")), (String) json.get("storageClass"), row);
     }
 
-    private static Map<String, Object> toJson(StoredInstance s) {
+    private Map<String, Object> toJson(StoredInstance s) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("study", s.study());
         json.put("series", s.series());
@@ -240,25 +236,7 @@ public final class DicomStore {
         json.put("storedAt", s.storedAt().toString());
         json.put("storageClass", s.storageClass());
         json.put("row", s.row().values());
-        json.put("schema", schemaJson(s.row().schema()));
-        return json;
-    }
-
-    private static RawValue schemaJson(Schema schema) {
-        List<Field> fields = schema.fields();
-        RawValue json = SCHEMA_JSON.get(fields);
-        if (json == null) {
-            try {
-                // kept as UTF-8 bytes: the index writes them as they are, with no per-character checks
-                json = new RawValue(new SerializedString(JSON.writeValueAsString(schema.toJson())));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("a schema that does not write as JSON: " + schema, e);
-            }
-            if (SCHEMA_JSON.size() >= SCHEMAS_KEPT) {
-                SCHEMA_JSON.clear();
-            }
-            SCHEMA_JSON.put(fields, json);
-        }
+        json.put("schemaRef", schemas.idOf(s.row().schema()));
         return json;
     }
 

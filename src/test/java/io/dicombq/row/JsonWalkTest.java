@@ -1,9 +1,7 @@
 package io.dicombq.row;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.util.RawValue;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -42,9 +40,7 @@ class JsonWalkTest {
         record.put("sop", "1.2.3.4.5");
         record.put("size", 131_072L);
         record.put("row", row);
-        record.put("schema", new RawValue("[{\"name\":\"Rows\",\"type\":\"INTEGER\"}]"));
-        // the store's cached schema: UTF-8 bytes written as they are
-        record.put("schemaBytes", new RawValue(new SerializedString("[{\"name\":\"PatientName\",\"type\":\"RECORD\",\"note\":\"Ünïcode\"}]")));
+        record.put("schemaRef", "0123456789abcdef0123456789abcdef");
         return record;
     }
 

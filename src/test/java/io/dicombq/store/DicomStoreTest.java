@@ -100,6 +100,65 @@ class DicomStoreTest {
     }
 
     @Test
+    void anIndexRecordNamesItsSchemaWhoseFileIsWrittenOnceForTheStore() throws IOException {
+        Path root = dir.resolve("store");
+        DicomStore store = new DicomStore(root.toString());
+        StoredInstance first = put(store, "1.1", "a", true);
+        put(store, "1.2", "b", true);
+        store.put(source("other", "c"), true, STUDY, "1.2.3.5", "1.3", "1.2.840.10008.5.1.4.1.1.2",
+                row("1.3", "c"), Instant.parse("2026-11-25T10:00:00Z"), "STANDARD");
+
+        try (var files = Files.list(root.resolve("schemas"))) {
+            List<Path> schemaFiles = files.toList();
+            assertEquals(1, schemaFiles.size(), "one schema, one file, whatever the series: " + schemaFiles);
+            String id = schemaFiles.get(0).getFileName().toString().replace(".json", "");
+            assertTrue(id.matches("[0-9a-f]{32}"), id);
+            String index = Files.readString(first.file().getParent().getParent().resolve("instances.jsonl"));
+            assertEquals(2, index.split("\"schemaRef\":\"" + id + "\"", -1).length - 1, index);
+            assertFalse(index.contains("\"schema\":"), "no schema inline: " + index);
+        }
+
+        // another process (a restart) reads the schema back from its file
+        StoredInstance found = new DicomStore(root.toString()).get(STUDY, SERIES, "1.2").orElseThrow();
+        assertEquals(row("1.2", "b").schema().fields(), found.row().schema().fields());
+        assertEquals("b", found.row().get("SeriesDescription"));
+    }
+
+    @Test
+    void readsIndexRecordsWithTheirSchemaInlineAsEarlierVersionsWroteThem() throws IOException {
+        Path series = dir.resolve("store/studies").resolve(STUDY).resolve("series").resolve(SERIES);
+        Files.createDirectories(series.resolve("instances"));
+        Files.writeString(series.resolve("instances").resolve("1.8.dcm"), "older");
+        Files.writeString(series.resolve("instances.jsonl"), """
+
+                {"study":"1.2.3","series":"1.2.3.4","sop":"1.8","sopClassUid":"1.2.840.10008.5.1.4.1.1.4","size":5,\
+                "storedAt":"2026-01-02T03:04:05Z","storageClass":"STANDARD","row":{"SOPInstanceUID":"1.8","Rows":512},\
+                "schema":[{"name":"SOPInstanceUID","type":"STRING","mode":"NULLABLE"},\
+                {"name":"Rows","type":"INTEGER","mode":"NULLABLE"}]}""");
+        DicomStore store = new DicomStore(dir.resolve("store").toString());
+
+        StoredInstance older = store.get(STUDY, SERIES, "1.8").orElseThrow();
+        assertEquals(Field.Type.INTEGER, older.row().schema().get("Rows").type());
+        // a newer instance of the same series is written the new way, and both read back
+        put(store, "1.9", "newer", true);
+        assertEquals(List.of("1.8", "1.9"), store.find(STUDY, null, null).stream().map(StoredInstance::sop).toList());
+    }
+
+    @Test
+    void aRecordNamingASchemaWhoseFileIsGoneIsAClearError() throws IOException {
+        Path root = dir.resolve("store");
+        put(new DicomStore(root.toString()), "1.1", "a", true);
+        try (var files = Files.list(root.resolve("schemas"))) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> new DicomStore(root.toString()).get(STUDY, SERIES, "1.1"));
+        assertTrue(e.getMessage().contains("is missing (was the store's schemas folder removed?)"), e.getMessage());
+    }
+
+    @Test
     void storingAgainReplacesTheBytesAndTheNewestRecordWins() throws IOException {
         DicomStore store = new DicomStore(dir.resolve("store").toString());
         put(store, "1.9", "old", true);
