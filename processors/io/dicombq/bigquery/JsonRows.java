@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +30,13 @@ public final class JsonRows {
 
     /**
      * The row's values as the client can write them, nulls left out (a missing column reads NULL):
-     * the values themselves (read-only) when they already are, as the parser's rows are; otherwise
-     * a converted copy. (The client copies the top level into a map of its own either way.)
+     * the row's own values when they already are, as the parser's rows are, which the caller must
+     * not change (a read-only wrapper would cost a wrapper per entry each time it is read); otherwise
+     * a converted copy. The client copies the top level into a map of its own either way.
      */
     public static Map<String, Object> content(MetadataRow row) {
         if (ready(row.values())) {
-            return Collections.unmodifiableMap(row.values());
+            return row.values();
         }
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : row.values().entrySet()) {
