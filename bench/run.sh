@@ -65,7 +65,10 @@ javac -nowarn -d target/bench-classes -cp "$cp" bench/src/io/dicombq/bench/*.jav
 echo "[bench] machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GB RAM; $(java -version 2>&1 | head -1)"
 # the work folder's file system and its mount options, for the record (BENCHMARKS.md compares some)
 echo "[bench] work folder on $(findmnt -n -o FSTYPE,OPTIONS --target "$work" 2>/dev/null || echo 'a file system findmnt does not know')"
-# the bench's JVM uses the bundle's classes (parser, BigQuery client), whose INFO log lines are left out
-java -Xmx2g ${BENCH_JAVA_OPTS:-} -Dbench.dir="$root/bench" -cp "target/bench-classes:$cp" io.dicombq.bench.Bench \
+# the bench's JVM uses the bundle's classes (parser, BigQuery client), whose INFO log lines are left out.
+# Its heap is fixed, as the bundles' are (Bundle.java): (g) runs the bundle's delivery path in it, and
+# with -Xmx alone the System.gc() before (g)'s timed part shrank the heap to 1 GB, so the timed part
+# had a small young generation and a marking cycle of its own (GC 58-96 us of 250-410 us per row)
+java -Xms2g -Xmx2g ${BENCH_JAVA_OPTS:-} -Dbench.dir="$root/bench" -cp "target/bench-classes:$cp" io.dicombq.bench.Bench \
   "$work" "$root/target/dicom-bq.jar" "$work/templates" "$@" 2>&1 | grep --line-buffered -v '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]* INFO '
 exit "${PIPESTATUS[0]}"
