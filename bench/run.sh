@@ -66,9 +66,8 @@ echo "[bench] machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), 
 # the work folder's file system and its mount options, for the record (BENCHMARKS.md compares some)
 echo "[bench] work folder on $(findmnt -n -o FSTYPE,OPTIONS --target "$work" 2>/dev/null || echo 'a file system findmnt does not know')"
 # the bench's JVM uses the bundle's classes (parser, BigQuery client), whose INFO log lines are left out.
-# Its heap is fixed, as the bundles' are (Bundle.java): (g) runs the bundle's delivery path in it, and
-# with -Xmx alone the System.gc() before (g)'s timed part shrank the heap to 1 GB, so the timed part
-# had a small young generation and a marking cycle of its own (GC 58-96 us of 250-410 us per row)
+# Its heap is fixed, as the bundles' are (Bundle.java): (g) runs the bundle's delivery path in it
+# (with -Xmx alone the System.gc() before (g)'s timed part shrank the heap to 1 GB)
 java -Xms2g -Xmx2g ${BENCH_JAVA_OPTS:-} -Dbench.dir="$root/bench" -cp "target/bench-classes:$cp" io.dicombq.bench.Bench \
   "$work" "$root/target/dicom-bq.jar" "$work/templates" "$@" 2>&1 | grep --line-buffered -v '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]* INFO '
 exit "${PIPESTATUS[0]}"
