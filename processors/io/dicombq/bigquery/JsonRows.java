@@ -49,8 +49,7 @@ public final class JsonRows {
 
     /** True when the value, at every depth, is a JSON primitive, list or map with no null in it. */
     private static boolean ready(Object v) {
-        if (v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean
-                || v instanceof Integer || v instanceof Short || v instanceof Float) {
+        if (isPrimitive(v)) {
             return true;
         }
         if (v instanceof List<?> list) {
@@ -70,6 +69,12 @@ public final class JsonRows {
             return true;
         }
         return false; // null, or a value to convert (Instant, LocalDate, BigDecimal, ...) or refuse
+    }
+
+    /** A value the client writes as a JSON string, number or boolean as it is. */
+    private static boolean isPrimitive(Object v) {
+        return v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean
+                || v instanceof Integer || v instanceof Short || v instanceof Float;
     }
 
     /** Size of the row as insertAll sends it, for batching by bytes. */
@@ -113,8 +118,7 @@ public final class JsonRows {
     // every value of every row passes here: the path for the error message is built only on failure
     @SuppressWarnings("unchecked")
     private static Object jsonReady(Object v) {
-        if (v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Integer
-                || v instanceof Short || v instanceof Double || v instanceof Float) {
+        if (isPrimitive(v)) {
             return v;
         }
         if (v instanceof Number n) {

@@ -32,7 +32,7 @@ final class BatchJson {
      */
     static void write(List<Field> columns, List<MetadataRow> rows, OutputStream out) throws IOException {
         // each row's own values are walked, each looked up in its field list, rather than every
-        // column of the table looked up in each row: a table holds the union of all its rows'
+        // column looked up in each row: a batch of CT, MR, SR and RT rows has the union of their
         // columns, several times the ~130 of one scanner's header
         FieldsByName byName = new FieldsByName();
         try (JsonGenerator gen = JSON.createGenerator(out)) {
@@ -80,17 +80,17 @@ final class BatchJson {
         }
     }
 
-    /** @param prefix where the field's record sits ("" for a column, "Column." for its fields), for messages */
+    /**
+     * A value that is not null.
+     *
+     * @param prefix where the field's record sits ("" for a column, "Column." for its fields), for messages
+     */
     private static void value(JsonGenerator gen, FieldsByName byName, Field field, Object v, String prefix)
             throws IOException {
-        if (v == null) {
-            gen.writeNull();
-            return;
-        }
         if (field.isRepeated()) {
             if (!(v instanceof Collection<?> items)) {
-                throw new IllegalArgumentException("column '" + prefix + field.name() + "' is REPEATED but the value is not a list: "
-                        + abbreviate(v));
+                throw new IllegalArgumentException("column '" + prefix + field.name()
+                        + "' is REPEATED but the value is not a list: " + abbreviate(v));
             }
             gen.writeStartArray();
             for (Object item : items) {
@@ -108,8 +108,8 @@ final class BatchJson {
             gen.writeNull();
         } else if (field.type() == Field.Type.RECORD) {
             if (!(v instanceof Map<?, ?> map)) {
-                throw new IllegalArgumentException("column '" + prefix + field.name() + "' is a RECORD but the value is not: "
-                        + abbreviate(v));
+                throw new IllegalArgumentException("column '" + prefix + field.name()
+                        + "' is a RECORD but the value is not: " + abbreviate(v));
             }
             object(gen, byName, field.fields(), map, prefix + field.name() + ".");
         } else if (v instanceof String s) {
