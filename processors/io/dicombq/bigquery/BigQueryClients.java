@@ -107,7 +107,7 @@ public class BigQueryClients implements AutoCloseable {
 
     private BigQuery build(String project) {
         BigQueryOptions.Builder builder = BigQueryOptions.newBuilder().setProjectId(project)
-                .setTransportOptions(new BufferedJsonRequests());
+                .setTransportOptions(new JsonRequestBodies());
         if (host != null) {
             builder.setHost(host).setCredentials(NoCredentials.getInstance());
         } else if (credentialsFile != null) {

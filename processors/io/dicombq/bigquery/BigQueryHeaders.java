@@ -27,6 +27,12 @@ public final class BigQueryHeaders {
      */
     public static final String CONTENTS = "DicomBigQueryContents";
 
+    /**
+     * Property (optional, used once, with {@link #CONTENTS}): the rows' JSON as the insertAll body
+     * holds it ({@link RowJson}, a byte[] or null per row), made by the sender to size the request.
+     */
+    public static final String JSONS = "DicomBigQueryJsons";
+
     /** Property: index in the batch → BigQuery's reason, for the rows it rejected (Map). */
     public static final String REJECTED = "DicomBigQueryRejected";
 

@@ -41,7 +41,9 @@ public class BigQueryInsertBatch {
      * In: body a List of MetadataRow (or one row), header {@link BigQueryHeaders#TABLE}.
      * Out: the grouped exchange property the producer reads, {@link BigQueryHeaders#ROWS}
      * (the rows in request order, so a failure can be mapped back to them) and the endpoint
-     * headers. The body is kept.
+     * headers. The body is kept. When the sender made the rows' JSON already
+     * ({@link BigQueryHeaders#JSONS}), each row's is remembered on this thread under its insertId,
+     * for the insertAll body to send as it is ({@link InsertAllBody}).
      */
     public void prepare(Exchange exchange) {
         Message in = exchange.getMessage();
@@ -54,14 +56,21 @@ public class BigQueryInsertBatch {
         String scope = in.getHeader(BigQueryHeaders.INSERT_ID_SCOPE, String.class);
         // the sender's contents serve this body only: a retry of the accepted rows makes its own
         List<?> made = exchange.getProperty(BigQueryHeaders.CONTENTS, List.class);
+        List<?> jsons = exchange.getProperty(BigQueryHeaders.JSONS, List.class);
         exchange.removeProperty(BigQueryHeaders.CONTENTS);
+        exchange.removeProperty(BigQueryHeaders.JSONS);
         boolean reuse = made != null && made.size() == rows.size();
+        boolean reuseJson = reuse && jsons != null && jsons.size() == rows.size();
         List<Exchange> perRow = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             MetadataRow row = rows.get(i);
             Exchange one = new DefaultExchange(exchange.getContext());
             one.getMessage().setBody(reuse ? made.get(i) : JsonRows.content(row));
-            one.getMessage().setHeader(GoogleBigQueryConstants.INSERT_ID, RowInsertIds.of(row, scope));
+            String insertId = RowInsertIds.of(row, scope);
+            if (reuseJson) {
+                InsertAllBody.remember(insertId, (byte[]) jsons.get(i)); // the body sends these bytes for this row
+            }
+            one.getMessage().setHeader(GoogleBigQueryConstants.INSERT_ID, insertId);
             one.getMessage().setHeader(GoogleBigQueryConstants.TABLE_ID, table.table());
             perRow.add(one);
         }

@@ -64,15 +64,23 @@ public class CamelBigQueryDelivery implements Warehouse, CamelContextAware {
     @Override
     public void insert(TableRef table, List<MetadataRow> rows, String loadId) throws Exception {
         Map<Integer, String> rejected = new HashMap<>();
+        // each row's JSON is made once: its size cuts the batch into requests, then it is the body's
         List<Map<String, Object>> contents = new ArrayList<>(rows.size());
-        for (MetadataRow row : rows) {
-            contents.add(JsonRows.content(row));
+        List<byte[]> jsons = new ArrayList<>(rows.size());
+        int[] sizes = new int[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            JsonRows.ForInsertAll row = JsonRows.forInsertAll(rows.get(i));
+            contents.add(row.content());
+            jsons.add(row.json());
+            sizes[i] = row.size();
         }
-        for (InsertAllChunks.Chunk chunk : InsertAllChunks.split(rows, contents, InsertAllChunks.MAX_ROWS, InsertAllChunks.MAX_BYTES)) {
+        for (InsertAllChunks.Chunk chunk : InsertAllChunks.split(rows, sizes, InsertAllChunks.MAX_ROWS, InsertAllChunks.MAX_BYTES)) {
+            int from = chunk.offset();
+            int to = from + chunk.rows().size();
             try {
-                send(table, chunk.rows(), contents.subList(chunk.offset(), chunk.offset() + chunk.rows().size()), loadId);
+                send(table, chunk.rows(), contents.subList(from, to), jsons.subList(from, to), loadId);
             } catch (PartialInsertException e) {
-                e.rowErrors().forEach((i, reason) -> rejected.put(chunk.offset() + i, reason));
+                e.rowErrors().forEach((i, reason) -> rejected.put(from + i, reason));
             }
         }
         if (!rejected.isEmpty()) {
@@ -81,16 +89,22 @@ public class CamelBigQueryDelivery implements Warehouse, CamelContextAware {
         }
     }
 
-    private void send(TableRef table, List<MetadataRow> rows, List<Map<String, Object>> contents, String loadId)
-            throws Exception {
-        Exchange result = producer().send(ROUTE, ex -> {
-            ex.getMessage().setBody(rows);
-            ex.setProperty(BigQueryHeaders.CONTENTS, contents);
-            ex.getMessage().setHeader(BigQueryHeaders.TABLE, table.uri());
-            if (loadId != null) {
-                ex.getMessage().setHeader(BigQueryHeaders.INSERT_ID_SCOPE, loadId);
-            }
-        });
+    private void send(TableRef table, List<MetadataRow> rows, List<Map<String, Object>> contents, List<byte[]> jsons,
+            String loadId) throws Exception {
+        Exchange result;
+        try {
+            result = producer().send(ROUTE, ex -> {
+                ex.getMessage().setBody(rows);
+                ex.setProperty(BigQueryHeaders.CONTENTS, contents);
+                ex.setProperty(BigQueryHeaders.JSONS, jsons);
+                ex.getMessage().setHeader(BigQueryHeaders.TABLE, table.uri());
+                if (loadId != null) {
+                    ex.getMessage().setHeader(BigQueryHeaders.INSERT_ID_SCOPE, loadId);
+                }
+            });
+        } finally {
+            InsertAllBody.forget(); // the route ran on this thread and remembered the rows' JSON for its body
+        }
         if (result.getException() != null) {
             throw result.getException();
         }

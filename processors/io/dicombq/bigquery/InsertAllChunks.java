@@ -4,7 +4,6 @@ import io.dicombq.row.MetadataRow;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Cuts a batch into insertAll requests BigQuery takes: at most {@code maxRows} rows (Google
@@ -25,26 +24,25 @@ public final class InsertAllChunks {
     }
 
     public static List<Chunk> split(List<MetadataRow> rows, int maxRows, int maxBytes) {
-        return split(rows, rows.stream().map(JsonRows::content).toList(), maxRows, maxBytes);
+        return split(rows, rows.stream().mapToInt(r -> JsonRows.encodedSize(JsonRows.content(r))).toArray(), maxRows, maxBytes);
     }
 
-    /** The same, for a caller that has the rows' {@link JsonRows#content} already ({@code contents}, in row order). */
-    public static List<Chunk> split(List<MetadataRow> rows, List<Map<String, Object>> contents, int maxRows, int maxBytes) {
-        if (contents.size() != rows.size()) {
-            throw new IllegalArgumentException(contents.size() + " contents for " + rows.size() + " rows");
+    /** The same, for a caller that has each row's encoded size already ({@code sizes}, in row order). */
+    public static List<Chunk> split(List<MetadataRow> rows, int[] sizes, int maxRows, int maxBytes) {
+        if (sizes.length != rows.size()) {
+            throw new IllegalArgumentException(sizes.length + " sizes for " + rows.size() + " rows");
         }
         List<Chunk> chunks = new ArrayList<>();
         int start = 0;
         long bytes = 0;
         for (int i = 0; i < rows.size(); i++) {
-            int size = JsonRows.encodedSize(contents.get(i));
-            boolean full = i - start >= maxRows || (i > start && bytes + size > maxBytes);
+            boolean full = i - start >= maxRows || (i > start && bytes + sizes[i] > maxBytes);
             if (full) {
                 chunks.add(new Chunk(start, rows.subList(start, i)));
                 start = i;
                 bytes = 0;
             }
-            bytes += size;
+            bytes += sizes[i];
         }
         if (start < rows.size()) {
             chunks.add(new Chunk(start, rows.subList(start, rows.size())));

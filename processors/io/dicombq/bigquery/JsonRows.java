@@ -47,6 +47,28 @@ public final class JsonRows {
         return out;
     }
 
+    /** A row as insertAll takes it: its {@link #content}, and that content's JSON ({@link RowJson}; null: the client writes it). */
+    public record ForInsertAll(Map<String, Object> content, byte[] json) {
+        /** Bytes of the row in the request. */
+        public int size() {
+            return json != null ? json.length : encodedSize(content);
+        }
+    }
+
+    /**
+     * The row's {@link #content} and its JSON, made in one walk when the row's own values are
+     * ready as they are (the parser's rows are): {@link RowJson} takes the same values
+     * {@link #content} passes on unchanged, and leaves out nulls as the client does.
+     */
+    public static ForInsertAll forInsertAll(MetadataRow row) {
+        byte[] json = RowJson.encode(row.values());
+        if (json != null) {
+            return new ForInsertAll(row.values(), json);
+        }
+        Map<String, Object> content = content(row);
+        return new ForInsertAll(content, RowJson.encode(content));
+    }
+
     /** True when the value, at every depth, is a JSON primitive, list or map with no null in it. */
     private static boolean ready(Object v) {
         if (isPrimitive(v)) {

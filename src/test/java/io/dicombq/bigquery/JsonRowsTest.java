@@ -60,6 +60,34 @@ class JsonRowsTest {
     }
 
     @Test
+    void forInsertAllMakesTheJsonOfWhatTheClientWouldSend() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, Object> ready = new LinkedHashMap<>();
+        ready.put("SOPInstanceUID", "1.2.3");
+        ready.put("Missing", null);
+        ready.put("PixelSpacing", Arrays.asList(0.5, null, 0.5));
+        JsonRows.ForInsertAll asItIs = JsonRows.forInsertAll(row(ready));
+        assertSame(ready, asItIs.content(), "the row's own values, not a copy");
+        assertEquals("{\"SOPInstanceUID\":\"1.2.3\",\"PixelSpacing\":[0.5,0.5]}",
+                new String(asItIs.json(), java.nio.charset.StandardCharsets.UTF_8), "nulls left out, as the client does");
+        assertEquals(asItIs.json().length, asItIs.size());
+
+        Map<String, Object> toConvert = new LinkedHashMap<>(ready);
+        toConvert.put("Big", new BigDecimal("12345678901234567890.5"));
+        toConvert.put("LastUpdated", Instant.parse("2026-11-25T10:00:00Z"));
+        JsonRows.ForInsertAll converted = JsonRows.forInsertAll(row(toConvert));
+        assertEquals(JsonRows.content(row(toConvert)), converted.content());
+        assertEquals(json.readTree(json.writeValueAsString(converted.content())), json.readTree(converted.json()));
+        assertEquals("12345678901234567890.5", json.readTree(converted.json()).get("Big").textValue());
+
+        Map<String, Object> notFinite = new LinkedHashMap<>(ready);
+        notFinite.put("SliceThickness", Double.NaN);
+        JsonRows.ForInsertAll refused = JsonRows.forInsertAll(row(notFinite));
+        assertEquals(null, refused.json(), "left to the client's writer, which refuses it");
+        assertEquals(JsonRows.encodedSize(refused.content()), refused.size());
+    }
+
+    @Test
     void aValueWithNoJsonFormIsRefusedNamingWhereItSits() {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("Inner", Map.of("Deep", new Object()));
