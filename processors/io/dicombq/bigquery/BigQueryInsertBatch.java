@@ -12,6 +12,7 @@ import org.apache.camel.support.DefaultExchange;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Readies a batch of rows for a {@code google-bigquery:PROJECT:DATASET} endpoint: adds the
@@ -45,6 +46,7 @@ public class BigQueryInsertBatch {
      * ({@link BigQueryHeaders#JSONS}), each row's is remembered on this thread under its insertId,
      * for the insertAll body to send as it is ({@link InsertAllBody}).
      */
+    @SuppressWarnings("unchecked")
     public void prepare(Exchange exchange) {
         Message in = exchange.getMessage();
         List<MetadataRow> rows = rows(in.getBody());
@@ -65,10 +67,12 @@ public class BigQueryInsertBatch {
         for (int i = 0; i < rows.size(); i++) {
             MetadataRow row = rows.get(i);
             Exchange one = new DefaultExchange(exchange.getContext());
-            one.getMessage().setBody(reuse ? made.get(i) : JsonRows.content(row));
+            Object content = reuse ? made.get(i) : JsonRows.content(row);
+            one.getMessage().setBody(content);
             String insertId = RowInsertIds.of(row, scope);
             if (reuseJson) {
-                InsertAllBody.remember(insertId, (byte[]) jsons.get(i)); // the body sends these bytes for this row
+                // the body sends these bytes for this row, if it still holds these values when sent
+                InsertAllBody.remember(insertId, (Map<String, ?>) content, (byte[]) jsons.get(i));
             }
             one.getMessage().setHeader(GoogleBigQueryConstants.INSERT_ID, insertId);
             one.getMessage().setHeader(GoogleBigQueryConstants.TABLE_ID, table.table());

@@ -26,7 +26,8 @@ import java.util.Set;
  *
  * <p>A row's bytes are the ones {@link CamelBigQueryDelivery} made to size the request, when
  * they were {@linkplain #remember remembered} on this thread under the row's insertId (that
- * very String, which the client passes on as it is); otherwise they are made here. A request
+ * very String, which the client passes on as it is) and the row still holds the values they
+ * were made of; otherwise they are made here. A request
  * with a row {@link RowJson} has no encoding for, or with a field the request model gained in
  * a newer client, is left to the client's writer.
  */
@@ -41,7 +42,27 @@ final class InsertAllBody extends AbstractHttpContent {
                     && new HashSet<>(ClassInfo.of(TableDataInsertAllRequest.Rows.class).getNames()).equals(ROW_FIELDS);
 
     /** Row JSON made on this thread for the insertAll it is sending, by insertId instance. */
-    private static final ThreadLocal<Map<String, byte[]>> REMEMBERED = ThreadLocal.withInitial(IdentityHashMap::new);
+    private static final ThreadLocal<Map<String, Made>> REMEMBERED = ThreadLocal.withInitial(IdentityHashMap::new);
+
+    /** A row's JSON and the map it was made of. */
+    private record Made(Map<String, ?> content, byte[] json) {
+        /**
+         * True when the client's copy of the row holds the very values the JSON was made of: a
+         * route step that replaced the row, or added, dropped or replaced a column, gets its row
+         * written anew.
+         */
+        boolean of(Map<String, Object> sent) {
+            if (sent.size() != content.size()) {
+                return false;
+            }
+            for (Map.Entry<String, Object> e : sent.entrySet()) {
+                if (content.get(e.getKey()) != e.getValue() || e.getValue() == null && !content.containsKey(e.getKey())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     private final TableDataInsertAllRequest request;
     private final byte[][] rows;
@@ -52,10 +73,13 @@ final class InsertAllBody extends AbstractHttpContent {
         this.rows = rows;
     }
 
-    /** Keeps {@code json} (the row's {@link RowJson}) for the insertAll this thread sends next, under that insertId. */
-    static void remember(String insertId, byte[] json) {
-        if (insertId != null && json != null) {
-            REMEMBERED.get().put(insertId, json);
+    /**
+     * Keeps {@code json}, the {@link RowJson} of {@code content}, for the insertAll this thread
+     * sends next, under that insertId.
+     */
+    static void remember(String insertId, Map<String, ?> content, byte[] json) {
+        if (insertId != null && content != null && json != null) {
+            REMEMBERED.get().put(insertId, new Made(content, json));
         }
     }
 
@@ -75,15 +99,15 @@ final class InsertAllBody extends AbstractHttpContent {
         }
         List<TableDataInsertAllRequest.Rows> list = request.getRows() == null ? List.of() : request.getRows();
         byte[][] rows = new byte[list.size()][];
-        Map<String, byte[]> remembered = REMEMBERED.get();
+        Map<String, Made> remembered = REMEMBERED.get();
         for (int i = 0; i < rows.length; i++) {
             TableDataInsertAllRequest.Rows row = list.get(i);
             if (row == null || !row.getUnknownKeys().isEmpty() || !noExplicitNull(row.getInsertId(), row.getJson())) {
                 return null;
             }
             if (row.getJson() != null) {
-                byte[] made = remembered.get(row.getInsertId());
-                rows[i] = made != null ? made : RowJson.encode(row.getJson());
+                Made made = remembered.get(row.getInsertId());
+                rows[i] = made != null && made.of(row.getJson()) ? made.json() : RowJson.encode(row.getJson());
                 if (rows[i] == null) {
                     return null;
                 }
