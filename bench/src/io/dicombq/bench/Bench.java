@@ -454,16 +454,26 @@ public final class Bench {
 
         /** Runs one pass of {@code instances} and records what it cost the bundle. */
         void measure(Bundle b, int instances, Pass pass) throws Exception {
-            long cpu = b.cpuMillis();
-            long jit = b.jitCpuMillis();
+            measure(b::cpuMillis, b::jitCpuMillis, instances, pass);
+        }
+
+        /** The same for what {@code cpuMillis} and {@code jitMillis} count (both in ms so far). */
+        void measure(java.util.function.LongSupplier cpuMillis, java.util.function.LongSupplier jitMillis, int instances,
+                     Pass pass) throws Exception {
+            long cpu = cpuMillis.getAsLong();
+            long jit = jitMillis.getAsLong();
             pass.run();
-            long spent = b.cpuMillis() - cpu;
+            long spent = cpuMillis.getAsLong() - cpu;
             cpuPerInstance.add(spent * 1000.0 / instances);
-            jitPercent.add(share(b.jitCpuMillis() - jit, spent));
+            jitPercent.add(share(jitMillis.getAsLong() - jit, spent));
         }
 
         void print(String shape) {
-            log("%s warm-up, bundle CPU per instance (us) pass by pass: %s", shape, passes(cpuPerInstance));
+            print(shape, "bundle CPU per instance");
+        }
+
+        void print(String shape, String what) {
+            log("%s warm-up, %s (us) pass by pass: %s", shape, what, passes(cpuPerInstance));
             log("%s warm-up, the JIT compiler's share of it (%%): %s", shape, passes(jitPercent));
         }
     }
@@ -754,24 +764,32 @@ public final class Bench {
         try (FakeBigQuery fake = new FakeBigQuery(); BigQueryDelivery bq = new BigQueryDelivery(fake.url(), routes)) {
             io.dicombq.warehouse.TableRef table = io.dicombq.warehouse.TableRef.parse("bq://local.dicom.instances");
             bq.prepare(table);
-            // Warm-up: the warm-up set six times (30,000 rows), each time with another LastUpdated (so
-            // other insertIds, and new rows for the fake). Both JVMs (this one's client, the fake's
-            // own) keep getting faster for about 25,000 rows: pass by pass, 6,000 rows each,
-            // 2,233 / 3,907 / 5,825 / 7,337 / 6,104 / 6,849 rows/s (on the old, smaller headers).
-            for (int pass = 1; pass <= 6; pass++) {
+            // Warm-up: the warm-up set pass after pass, each time with another LastUpdated (so other
+            // insertIds, and new rows for the fake), until both JVMs' CPU per row has settled and
+            // their JIT compilers are quiet, as a bundle's warm-up does (settled()). Six passes
+            // (30,000 rows) left the compilers at 20-30 % of both sides' CPU in the timed part
+            // (BENCHMARKS.md, "Eighteenth round"). A pass's rows are read before it is measured.
+            long self = ProcessHandle.current().pid();
+            WarmUpPasses passes = new WarmUpPasses();
+            for (int pass = 1; passes.more(); pass++) {
                 List<io.dicombq.row.MetadataRow> warm = new ArrayList<>();
                 for (Path f : warmup) {
                     warm.add(insertRow(reader, f, now.minusSeconds(pass)));
                 }
-                bq.deliver(table, warm);
+                passes.measure(() -> ownCpuNanos() / 1_000_000 + fake.cpuMillis(),
+                        () -> ThreadCpu.millis(self, ThreadCpu.JIT) + fake.jitCpuMillis(), warm.size(),
+                        () -> bq.deliver(table, warm));
             }
+            passes.print("(g)", "CPU per row of both JVMs (delivery side and fake server)");
             long before = bq.rowCount(table);
             // this JVM holds the corpus and the last run's rows: collected now, not in the timed part
             System.gc();
             long clientCpu = ownCpuNanos();
             long clientGc = ThreadCpu.millis(ProcessHandle.current().pid(), ThreadCpu.GC);
+            long clientJit = ThreadCpu.millis(ProcessHandle.current().pid(), ThreadCpu.JIT);
             long fakeCpu = fake.cpuMillis();
             long fakeGc = fake.gcCpuMillis();
+            long fakeJit = fake.jitCpuMillis();
             long t = System.nanoTime();
             bq.deliver(table, rows);
             double secs = (System.nanoTime() - t) / 1e9;
@@ -779,6 +797,8 @@ public final class Bench {
             double clientGcUs = (ThreadCpu.millis(ProcessHandle.current().pid(), ThreadCpu.GC) - clientGc) * 1e3 / n;
             double fakeUs = (fake.cpuMillis() - fakeCpu) * 1e3 / n;
             double fakeGcUs = (fake.gcCpuMillis() - fakeGc) * 1e3 / n;
+            double clientJitUs = (ThreadCpu.millis(ProcessHandle.current().pid(), ThreadCpu.JIT) - clientJit) * 1e3 / n;
+            double fakeJitUs = (fake.jitCpuMillis() - fakeJit) * 1e3 / n;
             long landed = bq.rowCount(table) - before;
             if (landed != n) {
                 throw new IllegalStateException("fake BigQuery holds " + landed + " new rows, expected " + n);
@@ -786,8 +806,9 @@ public final class Bench {
             double rate = n / secs;
             log("(g) BigQuery delivery (Destinations -> routes/bigquery.camel.yaml -> fake server in its own JVM; "
                             + "%d route threads, %d insertAll in flight, batches <= %d): %d rows in %.2f s = %.0f rows/s; "
-                            + "CPU per row: delivery side %.0f us (GC %.0f), fake server %.0f us (GC %.0f)",
-                    bq.writerThreads, bq.concurrentInserts, bq.maxRows, n, secs, rate, clientUs, clientGcUs, fakeUs, fakeGcUs);
+                            + "CPU per row: delivery side %.0f us (GC %.0f, JIT %.0f), fake server %.0f us (GC %.0f, JIT %.0f)",
+                    bq.writerThreads, bq.concurrentInserts, bq.maxRows, n, secs, rate, clientUs, clientGcUs, clientJitUs,
+                    fakeUs, fakeGcUs, fakeJitUs);
             record("(g) BigQuery insertAll (fake), rows/s", rate);
         }
     }

@@ -54,6 +54,11 @@ final class FakeBigQuery implements AutoCloseable {
         return ThreadCpu.millis(process.pid(), ThreadCpu.GC);
     }
 
+    /** CPU time the fake's JIT compiler has used so far, in ms. */
+    long jitCpuMillis() {
+        return ThreadCpu.millis(process.pid(), ThreadCpu.JIT);
+    }
+
     /** CPU time the fake's JVM has used so far, all threads (user + system), in ms. */
     long cpuMillis() {
         return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
