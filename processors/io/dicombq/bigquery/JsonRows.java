@@ -47,7 +47,11 @@ public final class JsonRows {
         return out;
     }
 
-    /** A row as insertAll takes it: its {@link #content}, and that content's JSON ({@link RowJson}; null: the client writes it). */
+    /**
+     * A row as insertAll takes it: the map for the client (the row's own values when {@link RowJson}
+     * took them as they are, nulls included, which the client leaves out too; else {@link #content})
+     * and that map's JSON ({@link RowJson}; null: the client writes it).
+     */
     public record ForInsertAll(Map<String, Object> content, byte[] json) {
         /** Bytes of the row in the request. */
         public int size() {
@@ -56,8 +60,8 @@ public final class JsonRows {
     }
 
     /**
-     * The row's {@link #content} and its JSON, made in one walk when the row's own values are
-     * ready as they are (the parser's rows are): {@link RowJson} takes the same values
+     * The row's map for the client and its JSON, made in one walk when the row's own values can
+     * go as they are (the parser's rows can): {@link RowJson} takes the same values
      * {@link #content} passes on unchanged, and leaves out nulls as the client does.
      */
     public static ForInsertAll forInsertAll(MetadataRow row) {
