@@ -22,9 +22,9 @@ import java.nio.charset.Charset;
  * unbuffered {@link OutputStreamWriter}. For an insertAll (the rows, nearly all the bytes
  * sent) that writer was most of the delivery side's CPU in the bench's (g), so an insertAll
  * body is {@link InsertAllBody} instead: the same JSON, each row's made once by Jackson
- * straight into UTF-8 bytes ({@link RowJson}). Any other JSON body is written by the client's own Gson writer through an
- * 8 KB character buffer, so the bytes sent are exactly the same and the charset encoder runs
- * once per buffer. Everything else (credentials, headers, timeouts, gzip, retries) is the
+ * straight into UTF-8 bytes ({@link RowJson}). Any other JSON body is written by the client's
+ * own Gson writer through an 8 KB character buffer, so the bytes sent are exactly the same and
+ * the charset encoder runs once per buffer. Everything else (credentials, headers, timeouts, gzip, retries) is the
  * client's own: this only adds an execute interceptor after the one credentials set.
  */
 public final class JsonRequestBodies extends HttpTransportOptions {

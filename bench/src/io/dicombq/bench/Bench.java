@@ -785,8 +785,8 @@ public final class Bench {
             // this JVM holds the corpus and the last run's rows: collected now, not in the timed part
             System.gc();
             long clientCpu = ownCpuNanos();
-            long clientGc = ThreadCpu.millis(ProcessHandle.current().pid(), ThreadCpu.GC);
-            long clientJit = ThreadCpu.millis(ProcessHandle.current().pid(), ThreadCpu.JIT);
+            long clientGc = ThreadCpu.millis(self, ThreadCpu.GC);
+            long clientJit = ThreadCpu.millis(self, ThreadCpu.JIT);
             long fakeCpu = fake.cpuMillis();
             long fakeGc = fake.gcCpuMillis();
             long fakeJit = fake.jitCpuMillis();
@@ -794,10 +794,10 @@ public final class Bench {
             bq.deliver(table, rows);
             double secs = (System.nanoTime() - t) / 1e9;
             double clientUs = (ownCpuNanos() - clientCpu) / 1e3 / n;
-            double clientGcUs = (ThreadCpu.millis(ProcessHandle.current().pid(), ThreadCpu.GC) - clientGc) * 1e3 / n;
+            double clientGcUs = (ThreadCpu.millis(self, ThreadCpu.GC) - clientGc) * 1e3 / n;
             double fakeUs = (fake.cpuMillis() - fakeCpu) * 1e3 / n;
             double fakeGcUs = (fake.gcCpuMillis() - fakeGc) * 1e3 / n;
-            double clientJitUs = (ThreadCpu.millis(ProcessHandle.current().pid(), ThreadCpu.JIT) - clientJit) * 1e3 / n;
+            double clientJitUs = (ThreadCpu.millis(self, ThreadCpu.JIT) - clientJit) * 1e3 / n;
             double fakeJitUs = (fake.jitCpuMillis() - fakeJit) * 1e3 / n;
             long landed = bq.rowCount(table) - before;
             if (landed != n) {
