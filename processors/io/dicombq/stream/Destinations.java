@@ -4,6 +4,8 @@ import io.dicombq.row.MetadataRow;
 import io.dicombq.row.ServiceColumns;
 import io.dicombq.warehouse.TableRef;
 import io.dicombq.warehouse.Warehouse;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Writes rows into destination tables through one {@link BatchWriter} per table, with as many
  * inserts in flight per table as the warehouse takes ({@link Warehouse#concurrentInserts()}).
- * Called by the destination routes: {@code write(tableUri, row)} returns once the row is in the table.
+ * Called by the destination routes: {@code write} (the table from the DicomDestination header, the
+ * row from the body) returns once the row is in the table.
  */
 public final class Destinations implements AutoCloseable {
     private final Warehouse warehouse;
@@ -37,7 +40,7 @@ public final class Destinations implements AutoCloseable {
         warehouse.prepare(table);
     }
 
-    public void write(String tableUri, MetadataRow row) throws Exception {
+    public void write(@Header("DicomDestination") String tableUri, @Body MetadataRow row) throws Exception {
         MetadataRow out = Boolean.TRUE.equals(includeSourceStore.get(tableUri))
                 ? ServiceColumns.withSourceStore(row, storeName) : row;
         writers.computeIfAbsent(tableUri, this::newWriter).write(out);
