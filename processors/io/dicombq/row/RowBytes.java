@@ -1,6 +1,8 @@
 package io.dicombq.row;
 
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,48 +10,82 @@ import java.util.Map;
  * once, when the store writes the instance's index record, and kept with the row so the embedded
  * warehouse can load the same bytes instead of writing the row again.
  *
- * <p>It remembers the top-level keys and values it was made of: the bytes are handed out only
- * while the row holds those very values (the same keys, the same value objects, in the same
- * order). A step that puts, replaces or removes a column gets its row written anew. A value
- * changed inside a list or a map it holds is not seen: such changes belong in a copy
- * ({@link MetadataRow#copy()}), which has no bytes.
+ * <p>It remembers what it was made of, at every depth: each map and list of the row with its
+ * size, each key, and each value (strings, numbers, booleans: objects that cannot change). The
+ * bytes are handed out only while the row still holds exactly those objects, in the same order:
+ * a column put, replaced or removed, or a value changed inside a sequence item or a person name
+ * (an anonymizing step, say), gets the row written anew from its values.
  */
 public final class RowBytes {
     private final byte[] json;
-    private final Object[] keys;
-    private final Object[] values;
+    private final Object[] madeOf;
 
-    private RowBytes(byte[] json, Object[] keys, Object[] values) {
+    private RowBytes(byte[] json, Object[] madeOf) {
         this.json = json;
-        this.keys = keys;
-        this.values = values;
+        this.madeOf = madeOf;
     }
 
     /** {@code json} as written from {@code values} just now. */
     public static RowBytes of(Map<String, Object> values, byte[] json) {
-        Object[] k = new Object[values.size()];
-        Object[] v = new Object[values.size()];
-        int i = 0;
-        for (Map.Entry<String, Object> e : values.entrySet()) {
-            k[i] = e.getKey();
-            v[i++] = e.getValue();
-        }
-        return new RowBytes(json, k, v);
+        List<Object> trace = new ArrayList<>(256);
+        record(values, trace);
+        return new RowBytes(json, trace.toArray());
     }
 
-    /** The JSON, when {@code now} still holds exactly the top-level values it was made of; else null. */
+    /** The JSON, when {@code now} still holds exactly what it was made of (see the class comment); else null. */
     public byte[] jsonOf(Map<String, Object> now) {
-        if (now.size() != keys.length) {
-            return null;
-        }
-        Iterator<Map.Entry<String, Object>> it = now.entrySet().iterator();
-        for (int i = 0; i < keys.length; i++) {
-            Map.Entry<String, Object> e = it.next();
-            if (e.getValue() != values[i] || !keys[i].equals(e.getKey())) {
-                return null;
+        return same(now, 0) == madeOf.length ? json : null;
+    }
+
+    // the trace, in the order of a walk over the row: a container, then its size, then its
+    // entries (key, value) or items; a value that is neither map nor list stands for itself
+    private static void record(Object v, List<Object> trace) {
+        trace.add(v);
+        if (v instanceof Map<?, ?> map) {
+            trace.add(map.size());
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                trace.add(e.getKey());
+                record(e.getValue(), trace);
+            }
+        } else if (v instanceof Collection<?> items) {
+            trace.add(items.size());
+            for (Object item : items) {
+                record(item, trace);
             }
         }
-        return json;
+    }
+
+    /** Walks {@code v} as {@link #record} did from {@code at}: where the walk ends, or -1 at the first difference. */
+    private int same(Object v, int at) {
+        if (at >= madeOf.length || madeOf[at] != v) {
+            return -1;
+        }
+        int i = at + 1;
+        if (v instanceof Map<?, ?> map) {
+            if ((Integer) madeOf[i++] != map.size()) {
+                return -1;
+            }
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (i >= madeOf.length || madeOf[i++] != e.getKey()) {
+                    return -1;
+                }
+                i = same(e.getValue(), i);
+                if (i < 0) {
+                    return -1;
+                }
+            }
+        } else if (v instanceof Collection<?> items) {
+            if ((Integer) madeOf[i++] != items.size()) {
+                return -1;
+            }
+            for (Object item : items) {
+                i = same(item, i);
+                if (i < 0) {
+                    return -1;
+                }
+            }
+        }
+        return i;
     }
 
     @Override

@@ -161,6 +161,7 @@ class BatchJsonTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void aRowChangedSinceItWasStoredIsWrittenAnew() throws Exception {
         MetadataRow replaced = stored(ct("1.1"));
         replaced.values().put("Modality", "MR");
@@ -169,11 +170,16 @@ class BatchJsonTest {
         MetadataRow moved = stored(ct("1.3"));
         moved.values().put("Modality", moved.values().remove("Modality")); // the same, in another order
 
-        for (MetadataRow row : List.of(replaced, added, moved)) {
+        MetadataRow anonymized = stored(row("SOPInstanceUID", "1.4", "PatientName",
+                Map.of("Alphabetic", new LinkedHashMap<>(Map.of("FamilyName", "Doe"))), "StudyDescription", null));
+        ((Map<String, Map<String, Object>>) anonymized.get("PatientName")).get("Alphabetic").put("FamilyName", "Anon");
+
+        for (MetadataRow row : List.of(replaced, added, moved, anonymized)) {
             assertEquals(null, row.storedJson());
         }
-        List<Map<String, Object>> lines = written(replaced, added, moved);
+        List<Map<String, Object>> lines = written(replaced, added, moved, anonymized);
         assertEquals("MR", lines.get(0).get("Modality"));
+        assertEquals(Map.of("Alphabetic", Map.of("FamilyName", "Anon")), lines.get(3).get("PatientName"));
         for (Map<String, Object> line : lines) {
             assertFalse(line.containsKey("StudyDescription"), "written here, nulls left out: " + line);
         }

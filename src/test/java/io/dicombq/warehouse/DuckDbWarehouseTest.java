@@ -301,12 +301,24 @@ class DuckDbWarehouseTest {
                 Field.nullable("StudyDescription", STRING), "from the values");
         changed = changed.withBytes(RowBytes.of(changed.values(), new ObjectMapper().writeValueAsBytes(told)));
         changed.values().put("StudyDescription", "changed after");
+        // a step that anonymizes a name in place, inside its record
+        Field pn = TestRows.pn("PatientName");
+        MetadataRow named = with(row("1", "1.1", "1.1.3", "INSERT", "2024-01-01T00:00:00Z"), pn,
+                new LinkedHashMap<>(Map.of("Alphabetic", new LinkedHashMap<>(Map.of("FamilyName", "Doe")))));
+        with(named, Field.nullable("StudyDescription", STRING), "from the values");
+        named = named.withBytes(RowBytes.of(named.values(), new ObjectMapper().writeValueAsBytes(named.values())));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> name = (Map<String, Map<String, Object>>) named.get("PatientName");
+        name.get("Alphabetic").put("FamilyName", "Anonymous");
 
-        warehouse.insert(table, List.of(kept, changed));
+        warehouse.insert(table, List.of(kept, changed, named));
 
         assertEquals(List.of(Map.of("SOPInstanceUID", "1.1.1", "StudyDescription", "from the bytes"),
-                        Map.of("SOPInstanceUID", "1.1.2", "StudyDescription", "changed after")),
+                        Map.of("SOPInstanceUID", "1.1.2", "StudyDescription", "changed after"),
+                        Map.of("SOPInstanceUID", "1.1.3", "StudyDescription", "from the values")),
                 warehouse.query("SELECT SOPInstanceUID, StudyDescription FROM local.dicom.instances ORDER BY 1"));
+        assertEquals(List.of(Map.of("n", "Anonymous")), warehouse.query(
+                "SELECT PatientName.Alphabetic.FamilyName AS n FROM local.dicom.instances WHERE SOPInstanceUID = '1.1.3'"));
     }
 
     @Test
