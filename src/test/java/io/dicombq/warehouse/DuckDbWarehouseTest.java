@@ -281,7 +281,8 @@ class DuckDbWarehouseTest {
             for (MetadataRow row : stored.subList(0, 10)) {
                 buffered.insert(c, List.of(row));
             }
-            assertEquals(warehouse.query("SELECT * FROM local.dicom.instances WHERE CAST(InstanceNumber AS INTEGER) < 10 ORDER BY SOPInstanceUID"),
+            assertEquals(warehouse.query("SELECT * FROM local.dicom.instances"
+                            + " WHERE CAST(InstanceNumber AS INTEGER) < 10 ORDER BY SOPInstanceUID"),
                     buffered.query("SELECT * FROM local.dicom.buffered ORDER BY SOPInstanceUID"));
         }
 
