@@ -97,7 +97,11 @@ final class BatchJson {
                 || v instanceof Float f && Float.isFinite(f);
     }
 
-    /** A row, or a RECORD's value: each key must be one of {@code fields}; nulls are left out (read as NULL). */
+    /**
+     * A row, or a RECORD's value: each key must be one of {@code fields}; nulls are left out (read
+     * as NULL). {@link #fits} answers, for the store's JSON of a row, whether this would write its
+     * values as they are: a rule changed here is changed there too.
+     */
     private static void object(JsonGenerator gen, FieldsByName byName, List<Field> fields, Map<?, ?> values,
                                String prefix) throws IOException {
         gen.writeStartObject();
