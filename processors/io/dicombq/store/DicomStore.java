@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dicombq.row.Field;
 import io.dicombq.row.MetadataRow;
-import io.dicombq.row.RowBytes;
 import io.dicombq.row.Schema;
 
 import java.io.IOException;
@@ -82,12 +81,9 @@ public final class DicomStore {
             Files.createDirectories(dir);
             place(source, keepSource, target);
         }
-        // the row's JSON is written once: into the index record here, and kept with the row for
-        // the embedded warehouse's load file (RowBytes)
-        byte[] rowJson = SeriesIndex.json(row.values());
         StoredInstance stored = new StoredInstance(study, series, sop, sopClassUid, target, Files.size(target),
-                storedAt, storageClass, row.withBytes(RowBytes.of(row.values(), rowJson)));
-        index.append(seriesDir, toJson(stored), rowJson);
+                storedAt, storageClass, row);
+        index.append(seriesDir, toJson(stored));
         return stored;
     }
 
@@ -230,7 +226,6 @@ public final class DicomStore {
                 Instant.parse((String) json.get("storedAt")), (String) json.get("storageClass"), row);
     }
 
-    /** The record of an instance for the index, but its row (the index appends that last, as written). */
     private Map<String, Object> toJson(StoredInstance s) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("study", s.study());
@@ -240,6 +235,7 @@ public final class DicomStore {
         json.put("size", s.size());
         json.put("storedAt", s.storedAt().toString());
         json.put("storageClass", s.storageClass());
+        json.put("row", s.row().values());
         json.put("schemaRef", schemas.idOf(s.row().schema()));
         return json;
     }

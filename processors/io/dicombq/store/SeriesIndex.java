@@ -35,8 +35,6 @@ public final class SeriesIndex {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
-    private static final byte[] ROW_FIRST = "\"row\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ROW_NEXT = ",\"row\":".getBytes(StandardCharsets.US_ASCII);
 
     // appends and rewrites of one series' index are serialized; series hash onto these locks
     private final Object[] locks = new Object[64];
@@ -48,43 +46,14 @@ public final class SeriesIndex {
         }
     }
 
-    /** Appends {@code record} with {@code rowJson} (the row's {@link #json}) as its {@code row}. */
-    void append(Path seriesDir, Map<String, Object> record, byte[] rowJson) throws IOException {
-        byte[] line = line(record, rowJson);
+    void append(Path seriesDir, Map<String, Object> record) throws IOException {
+        byte[] line = line(record);
         synchronized (lockFor(seriesDir)) {
             try (OutputStream out = Files.newOutputStream(seriesDir.resolve(FILE), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 out.write(line);
             }
         }
-    }
-
-    /** A row's values as the index holds them (as {@link JsonWalk} writes them). */
-    static byte[] json(Map<String, Object> values) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(8192);
-        try (JsonGenerator gen = JSON.createGenerator(buf)) {
-            JsonWalk.write(gen, values);
-        }
-        return buf.toByteArray();
-    }
-
-    /** A record as the index holds it: a newline, then its JSON, its {@code row} last and as written. */
-    private static byte[] line(Map<String, Object> record, byte[] rowJson) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(rowJson.length + 512);
-        buf.write('\n');
-        try (JsonGenerator gen = JSON.createGenerator(buf)) {
-            // the object is ended by hand, after the row's bytes
-            gen.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
-            gen.writeStartObject();
-            for (Map.Entry<String, Object> e : record.entrySet()) {
-                gen.writeFieldName(e.getKey());
-                JsonWalk.write(gen, e.getValue());
-            }
-        }
-        buf.write(record.isEmpty() ? ROW_FIRST : ROW_NEXT);
-        buf.write(rowJson);
-        buf.write('}');
-        return buf.toByteArray();
     }
 
     /** A record as the index holds it: a newline, then its JSON. */

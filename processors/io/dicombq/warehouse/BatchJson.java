@@ -2,6 +2,7 @@ package io.dicombq.warehouse;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.dicombq.row.Field;
 import io.dicombq.row.MetadataRow;
 
@@ -36,72 +37,15 @@ final class BatchJson {
         FieldsByName byName = new FieldsByName();
         try (JsonGenerator gen = JSON.createGenerator(out)) {
             gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            // its flush before a row's stored bytes hands over what it holds, not the stream's buffer
-            gen.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
-            gen.setRootValueSeparator(null);
+            gen.setRootValueSeparator(new SerializedString("\n"));
             for (MetadataRow row : rows) {
-                // the JSON the store wrote of the row, when it is the JSON this would write
-                byte[] stored = row.storedJson();
-                if (stored != null && fits(byName, columns, row.values())) {
-                    gen.flush();
-                    out.write(stored);
-                    out.write('\n');
-                } else {
-                    object(gen, byName, columns, row.values(), "");
-                    gen.writeRaw('\n');
-                }
+                object(gen, byName, columns, row.values(), "");
             }
+            gen.writeRaw('\n');
         }
     }
 
-    /**
-     * True when {@link #object} would write every value of {@code values} as it is, so the JSON
-     * the store wrote of them ({@code JsonWalk}'s) reads the same: each key has a typed field,
-     * lists and records where the fields say, and only strings, integers, finite floating-point
-     * numbers and booleans in them. Its nulls, which {@code object} leaves out, read as NULL.
-     * False sends the row through {@code object}, which writes it or says what is wrong.
-     */
-    private static boolean fits(FieldsByName byName, List<Field> fields, Map<?, ?> values) {
-        Map<String, Field> index = byName.of(fields);
-        for (Map.Entry<?, ?> e : values.entrySet()) {
-            Field field = index.get(e.getKey());
-            if (field == null || !DuckDbTypes.hasType(field)) {
-                return false;
-            }
-            Object v = e.getValue();
-            if (v == null) {
-                continue;
-            }
-            if (field.isRepeated()) {
-                if (!(v instanceof Collection<?> items)) {
-                    return false;
-                }
-                for (Object item : items) {
-                    if (item != null && !fitsOne(byName, field, item)) {
-                        return false;
-                    }
-                }
-            } else if (!fitsOne(byName, field, v)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean fitsOne(FieldsByName byName, Field field, Object v) {
-        if (field.type() == Field.Type.RECORD) {
-            return v instanceof Map<?, ?> map && fits(byName, field.fields(), map);
-        }
-        return v instanceof String || v instanceof Long || v instanceof Integer || v instanceof Boolean
-                || v instanceof Double d && Double.isFinite(d) || v instanceof Short || v instanceof Byte
-                || v instanceof Float f && Float.isFinite(f);
-    }
-
-    /**
-     * A row, or a RECORD's value: each key must be one of {@code fields}; nulls are left out (read
-     * as NULL). {@link #fits} answers, for the store's JSON of a row, whether this would write its
-     * values as they are: a rule changed here is changed there too.
-     */
+    /** A row, or a RECORD's value: each key must be one of {@code fields}; nulls are left out (read as NULL). */
     private static void object(JsonGenerator gen, FieldsByName byName, List<Field> fields, Map<?, ?> values,
                                String prefix) throws IOException {
         gen.writeStartObject();

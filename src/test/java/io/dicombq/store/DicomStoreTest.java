@@ -1,6 +1,5 @@
 package io.dicombq.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dicombq.row.Field;
 import io.dicombq.row.MetadataRow;
 import io.dicombq.row.Schema;
@@ -75,22 +74,6 @@ class DicomStoreTest {
         assertEquals(Field.Type.STRING, found.row().schema().get("SeriesDescription").type());
         assertEquals("1.2.840.10008.5.1.4.1.1.2", found.sopClassUid());
         assertEquals(5, found.size());
-    }
-
-    @Test
-    void theStoredRowCarriesTheJsonItsIndexRecordHoldsUntilItChanges() throws IOException {
-        DicomStore store = new DicomStore(dir.resolve("store").toString());
-        StoredInstance stored = put(store, "1.2.3.4.5", "CHEST", true);
-
-        byte[] json = stored.row().storedJson();
-        assertTrue(json != null, "the row goes on with the JSON the store wrote");
-        String line = Files.readString(stored.file().getParent().getParent().resolve("instances.jsonl")).strip();
-        assertTrue(line.endsWith(",\"row\":" + new String(json, StandardCharsets.UTF_8) + "}"), line);
-        assertEquals(stored.row().values(), new ObjectMapper().readValue(json, Map.class));
-
-        stored.row().values().put("SeriesDescription", "HEAD");
-        assertEquals(null, stored.row().storedJson(), "a row changed since has none");
-        assertEquals(null, stored.row().copy().bytes());
     }
 
     @Test

@@ -1,10 +1,8 @@
 package io.dicombq.warehouse;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dicombq.row.Field;
 import io.dicombq.row.MetadataRow;
-import io.dicombq.row.RowBytes;
 import io.dicombq.row.Schema;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The warehouse's load file: one JSON line per row, values checked against the table's fields. */
@@ -118,88 +115,5 @@ class BatchJsonTest {
                 refused(row("PatientName", Map.of("Alphabetic", "Doe"))).getMessage());
         assertEquals("column 'Rows' is INTEGER (NULLABLE) but the value is [1, 2]",
                 refused(row("Rows", List.of(1L, 2L))).getMessage());
-    }
-
-    /** The row as the store keeps it: with the JSON its index record holds (nulls kept, as ObjectMapper writes). */
-    private static MetadataRow stored(MetadataRow row) throws Exception {
-        return row.withBytes(RowBytes.of(row.values(), new ObjectMapper().writeValueAsBytes(row.values())));
-    }
-
-    private static String[] lines(MetadataRow... rows) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BatchJson.write(TABLE, Arrays.asList(rows), out);
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertEquals('\n', text.charAt(text.length() - 1), "the file ends with a newline");
-        return text.substring(0, text.length() - 1).split("\n", -1);
-    }
-
-    private static MetadataRow ct(String sop) {
-        return row("SOPInstanceUID", sop, "Modality", "CT", "Rows", 512L, "ImageType", List.of("ORIGINAL", "PRIMARY"),
-                "SliceThickness", 0.625, "PatientName", Map.of("Alphabetic", Map.of("FamilyName", "Doe \u00e9\"")),
-                "ProcedureCodeSequence", List.of(Map.of("CodeValue", "CTHEAD")), "StudyDescription", null);
-    }
-
-    @Test
-    void aRowStillHoldingWhatTheStoreWroteGoesAsThoseBytesBetweenRowsWrittenHere() throws Exception {
-        MetadataRow first = stored(ct("1.1"));
-        MetadataRow plain = row("Modality", "SR", "SOPInstanceUID", "1.2", "StudyDescription", null);
-        MetadataRow last = stored(ct("1.3"));
-
-        String[] lines = lines(first, plain, last);
-
-        assertEquals(3, lines.length);
-        // the stored JSON keeps its null, which this writer leaves out
-        assertEquals(new String(first.storedJson(), StandardCharsets.UTF_8), lines[0]);
-        assertEquals("{\"Modality\":\"SR\",\"SOPInstanceUID\":\"1.2\"}", lines[1]);
-        assertEquals(new String(last.storedJson(), StandardCharsets.UTF_8), lines[2]);
-        // and reads as the row written here does
-        Map<String, Object> expected = written(ct("1.3")).get(0);
-        Map<String, Object> read = new ObjectMapper().readValue(lines[2], new TypeReference<>() {
-        });
-        read.remove("StudyDescription");
-        assertEquals(expected, read);
-    }
-
-    @Test
-    @SuppressWarnings("unchecked")
-    void aRowChangedSinceItWasStoredIsWrittenAnew() throws Exception {
-        MetadataRow replaced = stored(ct("1.1"));
-        replaced.values().put("Modality", "MR");
-        MetadataRow added = stored(ct("1.2"));
-        added.values().put("Rows", 512L); // an equal value, but another object
-        MetadataRow moved = stored(ct("1.3"));
-        moved.values().put("Modality", moved.values().remove("Modality")); // the same, in another order
-
-        MetadataRow anonymized = stored(row("SOPInstanceUID", "1.4", "PatientName",
-                Map.of("Alphabetic", new LinkedHashMap<>(Map.of("FamilyName", "Doe"))), "StudyDescription", null));
-        ((Map<String, Map<String, Object>>) anonymized.get("PatientName")).get("Alphabetic").put("FamilyName", "Anon");
-
-        for (MetadataRow row : List.of(replaced, added, moved, anonymized)) {
-            assertEquals(null, row.storedJson());
-        }
-        List<Map<String, Object>> lines = written(replaced, added, moved, anonymized);
-        assertEquals("MR", lines.get(0).get("Modality"));
-        assertEquals(Map.of("Alphabetic", Map.of("FamilyName", "Anon")), lines.get(3).get("PatientName"));
-        for (Map<String, Object> line : lines) {
-            assertFalse(line.containsKey("StudyDescription"), "written here, nulls left out: " + line);
-        }
-    }
-
-    @Test
-    void storedBytesThatWouldNotReadTheSameAreNotUsed() throws Exception {
-        // NaN (text for DuckDB to cast), a column DuckDB has no type for, a value of another kind:
-        // written here, so the null this writer leaves out is not in the line
-        MetadataRow nan = stored(row("SliceThickness", Double.NaN, "StudyDescription", null));
-        MetadataRow untyped = stored(row("EmptySequence", List.of(Map.of()), "StudyDescription", null));
-        MetadataRow decimal = stored(row("SliceThickness", new java.math.BigDecimal("0.5"), "StudyDescription", null));
-        assertEquals(List.of(Map.of("SliceThickness", "NaN"), Map.of(), Map.of("SliceThickness", 0.5)),
-                written(nan, untyped, decimal));
-        // a value without a field, or of the wrong shape, is refused as before, naming it
-        assertEquals("column 'Manufacturer' has a value but no field in the row's schema",
-                refused(stored(row("Modality", "CT", "Manufacturer", "ACME"))).getMessage());
-        assertEquals("column 'PatientName.Alphabetic' is a RECORD but the value is not: Doe",
-                refused(stored(row("PatientName", Map.of("Alphabetic", "Doe")))).getMessage());
-        assertEquals("column 'ImageType' is REPEATED but the value is not a list: ORIGINAL",
-                refused(stored(row("ImageType", "ORIGINAL"))).getMessage());
     }
 }

@@ -1,9 +1,7 @@
 package io.dicombq.warehouse;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dicombq.row.Field;
 import io.dicombq.row.MetadataRow;
-import io.dicombq.row.RowBytes;
 import io.dicombq.row.Schema;
 import io.dicombq.row.ServiceColumns;
 import org.junit.jupiter.api.AfterEach;
@@ -254,72 +252,6 @@ class DuckDbWarehouseTest {
         assertTrue(old.containsKey("LastUpdated") && old.get("LastUpdated") == null);
         // The old row has no Type: it counts as an insert in the view.
         assertEquals(1, warehouse.query("SELECT * FROM legacy.dicom.\"old table_view\"").size());
-    }
-
-    /** A row as the store hands it on: with the JSON of its values the index record holds. */
-    private static MetadataRow stored(MetadataRow row) throws Exception {
-        return row.withBytes(RowBytes.of(row.values(), new ObjectMapper().writeValueAsBytes(row.values())));
-    }
-
-    @Test
-    void rowsWithTheJsonTheStoreWroteLoadTheSameAsRowsWrittenHere() throws Exception {
-        List<MetadataRow> plain = new ArrayList<>();
-        List<MetadataRow> stored = new ArrayList<>();
-        for (int i = 0; i < 150; i++) {
-            MetadataRow row = TestRows.ct(1, 1, i);
-            with(row, Field.nullable("StudyDescription", STRING), null);
-            plain.add(row);
-            stored.add(stored(row.copy()));
-        }
-        TableRef b = TableRef.parse("bq://local.dicom.stored");
-        warehouse.insert(table, plain);
-        warehouse.insert(b, stored);
-        // and one at a time through the streaming buffer's journal
-        TableRef c = TableRef.parse("bq://local.dicom.buffered");
-        try (DuckDbWarehouse buffered = new DuckDbWarehouse(dataDir.resolve("buffered"), 1, 1_000, 60_000, 0, 0, "",
-                RejectedRows.NONE)) {
-            for (MetadataRow row : stored.subList(0, 10)) {
-                buffered.insert(c, List.of(row));
-            }
-            assertEquals(warehouse.query("SELECT * FROM local.dicom.instances"
-                            + " WHERE CAST(InstanceNumber AS INTEGER) < 10 ORDER BY SOPInstanceUID"),
-                    buffered.query("SELECT * FROM local.dicom.buffered ORDER BY SOPInstanceUID"));
-        }
-
-        assertEquals(warehouse.query("SELECT * FROM local.dicom.instances ORDER BY SOPInstanceUID"),
-                warehouse.query("SELECT * FROM local.dicom.stored ORDER BY SOPInstanceUID"));
-    }
-
-    @Test
-    void aRowsStoredJsonIsWhatIsLoadedWhileTheRowHoldsWhatItWasMadeOf() throws Exception {
-        // bytes that say otherwise than the values show which was loaded
-        MetadataRow row = with(row("1", "1.1", "1.1.1", "INSERT", "2024-01-01T00:00:00Z"),
-                Field.nullable("StudyDescription", STRING), "from the values");
-        Map<String, Object> told = new LinkedHashMap<>(row.values());
-        told.put("StudyDescription", "from the bytes");
-        MetadataRow kept = row.withBytes(RowBytes.of(row.values(), new ObjectMapper().writeValueAsBytes(told)));
-        MetadataRow changed = with(row("1", "1.1", "1.1.2", "INSERT", "2024-01-01T00:00:00Z"),
-                Field.nullable("StudyDescription", STRING), "from the values");
-        changed = changed.withBytes(RowBytes.of(changed.values(), new ObjectMapper().writeValueAsBytes(told)));
-        changed.values().put("StudyDescription", "changed after");
-        // a step that anonymizes a name in place, inside its record
-        Field pn = TestRows.pn("PatientName");
-        MetadataRow named = with(row("1", "1.1", "1.1.3", "INSERT", "2024-01-01T00:00:00Z"), pn,
-                new LinkedHashMap<>(Map.of("Alphabetic", new LinkedHashMap<>(Map.of("FamilyName", "Doe")))));
-        with(named, Field.nullable("StudyDescription", STRING), "from the values");
-        named = named.withBytes(RowBytes.of(named.values(), new ObjectMapper().writeValueAsBytes(named.values())));
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> name = (Map<String, Map<String, Object>>) named.get("PatientName");
-        name.get("Alphabetic").put("FamilyName", "Anonymous");
-
-        warehouse.insert(table, List.of(kept, changed, named));
-
-        assertEquals(List.of(Map.of("SOPInstanceUID", "1.1.1", "StudyDescription", "from the bytes"),
-                        Map.of("SOPInstanceUID", "1.1.2", "StudyDescription", "changed after"),
-                        Map.of("SOPInstanceUID", "1.1.3", "StudyDescription", "from the values")),
-                warehouse.query("SELECT SOPInstanceUID, StudyDescription FROM local.dicom.instances ORDER BY 1"));
-        assertEquals(List.of(Map.of("n", "Anonymous")), warehouse.query(
-                "SELECT PatientName.Alphabetic.FamilyName AS n FROM local.dicom.instances WHERE SOPInstanceUID = '1.1.3'"));
     }
 
     @Test
