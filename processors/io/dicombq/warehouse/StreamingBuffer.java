@@ -69,6 +69,8 @@ final class StreamingBuffer implements AutoCloseable {
     private final long mergeNanos;
     private final long readWaitNanos;
     private final long mergeBytes;
+    /** How long a writer waits for room in a full journal before its batch fails (and is retried). */
+    private final long backlogWaitNanos;
     private final Map<TableRef, Journal> journals = new ConcurrentHashMap<>();
     /** One permit per append since the merger last looked: it wakes the merger. */
     private final Semaphore wake = new Semaphore(0);
@@ -85,6 +87,13 @@ final class StreamingBuffer implements AutoCloseable {
      * @param readWaitMillis how soon after the last merge a read made of a table a read may merge it again
      */
     StreamingBuffer(Path dataDir, Loader loader, long mergeMillis, long mergeBytes, long readWaitMillis) {
+        this(dataDir, loader, mergeMillis, mergeBytes, readWaitMillis, 30_000);
+    }
+
+    /** As above; {@code backlogWaitMillis}: how long a writer waits for room in a full journal before its batch fails. */
+    StreamingBuffer(Path dataDir, Loader loader, long mergeMillis, long mergeBytes, long readWaitMillis,
+                    long backlogWaitMillis) {
+        this.backlogWaitNanos = TimeUnit.MILLISECONDS.toNanos(backlogWaitMillis);
         this.root = dataDir.resolve(".buffer");
         this.loader = loader;
         this.mergeNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, mergeMillis));
@@ -95,15 +104,33 @@ final class StreamingBuffer implements AutoCloseable {
         this.merger.start();
     }
 
-    /** Appends whole lines to the table's journal; they are on disk when this returns. */
-    void append(TableRef table, byte[] lines) throws IOException {
+    /**
+     * Appends whole lines to the table's journal; they are on disk when this returns. A journal
+     * that already holds {@link #backlogBytes()} waits for the merger to take it first, so rows
+     * arriving faster than merges load them hold their writers back instead of piling up for the
+     * next read to wait for.
+     */
+    void append(TableRef table, byte[] lines) throws IOException, InterruptedException {
         if (closed) {
             throw new IllegalStateException("warehouse is closed");
         }
-        if (journal(table).append(lines) >= mergeBytes) {
+        Journal j = journal(table);
+        j.awaitRoomBelow(backlogBytes(), this::mergeNow, backlogWaitNanos);
+        if (j.append(lines) >= mergeBytes) {
             full.release();
         }
         wake.release();
+    }
+
+    /** Wakes the merger and lets it go without waiting for more rows. */
+    private void mergeNow() {
+        full.release();
+        wake.release();
+    }
+
+    /** The most a journal holds before its writers wait for a merge: 16 merges' worth, at least 1 MB. */
+    long backlogBytes() {
+        return Math.max(16 * mergeBytes, 1024L * 1024L);
     }
 
     /** Tables of one project that have journals on disk (left by a crash or a stop): to be loaded. */
@@ -269,6 +296,24 @@ final class StreamingBuffer implements AutoCloseable {
             return merged != appended;
         }
 
+        /**
+         * Waits while the journal holds {@code limit} bytes or more, until a merge moves it aside;
+         * gives up after {@code timeoutNanos} (merges failing: the writer's batch fails, to be retried).
+         */
+        synchronized void awaitRoomBelow(long limit, Runnable mergeNow, long timeoutNanos)
+                throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (bytes >= limit) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new IOException("the streaming buffer " + file + " holds " + (bytes >> 20)
+                            + " MB and no merge has taken it for " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos)
+                            + " s (see the ERROR lines of its merges)");
+                }
+                mergeNow.run();
+                wait(100);
+            }
+        }
+
         /** Returns the bytes the journal holds now. */
         synchronized long append(byte[] lines) throws IOException {
             if (channel == null) {
@@ -292,6 +337,7 @@ final class StreamingBuffer implements AutoCloseable {
         synchronized long rotateTo(Path merging) throws IOException {
             closeChannel();
             bytes = 0;
+            notifyAll(); // writers waiting for room
             if (Files.exists(file)) {
                 if (Files.size(file) == 0) {
                     Files.delete(file);

@@ -3,6 +3,7 @@ package io.dicombq.warehouse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,6 +140,67 @@ class StreamingBufferTest {
             buffer.mergeForRead();
             assertTrue(System.nanoTime() - start < 1_500_000_000L, "the first read after a burst merges at once");
             assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), loaded);
+        }
+    }
+
+    /** A line of about 1.1 MB: one fills a journal whose writers wait at 1 MB. */
+    private static byte[] bigLine(int n) {
+        return ("{\"n\":" + n + ",\"s\":\"" + "x".repeat(1_100_000) + "\"}\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void writersWaitWhileTheJournalIsFullAndGoOnOnceTheMergerTakesIt() throws Exception {
+        mergeBytes = 64 * 1024; // its writers wait at 16 times this, and at least at 1 MB
+        CountDownLatch finish = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        try (StreamingBuffer buffer = buffer(60_000, finish, started)) {
+            assertEquals(1024 * 1024, buffer.backlogBytes());
+            buffer.append(table, bigLine(1));
+            assertTrue(started.await(10, TimeUnit.SECONDS), "full: the merger took the journal and is loading it");
+            buffer.append(table, bigLine(2)); // a new journal: room for it
+
+            CompletableFuture<Void> third = CompletableFuture.runAsync(() -> {
+                try {
+                    buffer.append(table, bigLine(3));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThrows(TimeoutException.class, () -> third.get(300, TimeUnit.MILLISECONDS),
+                    "the journal holds 1.1 MB and the merger is busy: the writer waits");
+            finish.countDown();
+            third.get(10, TimeUnit.SECONDS);
+            buffer.mergeForRead();
+            assertEquals(3, loaded.size(), "every row in, none twice");
+        }
+    }
+
+    @Test
+    void aWriterGivesUpWithAClearErrorWhenMergesKeepFailing() throws Exception {
+        CountDownLatch tried = new CountDownLatch(1);
+        StreamingBuffer buffer = new StreamingBuffer(dataDir, new StreamingBuffer.Loader() {
+            @Override
+            public Lock lockFor(TableRef t) {
+                return catalog;
+            }
+
+            @Override
+            public void load(TableRef t, Path journal) {
+                tried.countDown();
+                throw new IllegalStateException("disk full");
+            }
+        }, 60_000, 64 * 1024, 0, 300);
+        try {
+            buffer.append(table, bigLine(1));
+            assertTrue(tried.await(10, TimeUnit.SECONDS), "the merger tried");
+            buffer.append(table, bigLine(2));
+            IOException e = assertThrows(IOException.class, () -> buffer.append(table, bigLine(3)));
+            assertTrue(e.getMessage().contains("no merge has taken it"), e.getMessage());
+            Path dir = dataDir.resolve(".buffer/local/dicom");
+            assertTrue(Files.size(dir.resolve("instances.ndjson")) > 1_000_000, "the second row is still on disk");
+            assertTrue(Files.size(dir.resolve("instances.ndjson.merging")) > 1_000_000, "and the first");
+        } finally {
+            assertThrows(IllegalStateException.class, buffer::close, "closing tries the merge once more");
         }
     }
 }
