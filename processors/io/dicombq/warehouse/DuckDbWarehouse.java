@@ -59,9 +59,11 @@ import java.util.function.Consumer;
  * creating a file per batch cost more than the load of a small batch on file systems where a new
  * inode is expensive (ext4 without a journal scans for recently deleted ones).
  *
- * <p>Small batches (fewer than {@code bufferBelowRows} rows) go through the {@link StreamingBuffer}
- * instead: appended to a journal the next merge loads in one commit, since a commit into a wide
- * table costs milliseconds however few rows it carries. Every read merges first.
+ * <p>Batches of fewer than {@code bufferBelowRows} rows (in the bundle, 2,048: every batch it
+ * makes) go through the {@link StreamingBuffer} instead: appended to a journal the next merge loads
+ * in one commit, since a commit into a wide table costs milliseconds however few rows it carries
+ * and each commit logs again the list columns of the rows since the start of the table's current
+ * 2,048-row vector. Merges grow with the load. Every read merges first.
  *
  * <p>TIMESTAMP columns are {@code TIMESTAMPTZ} (see {@link DuckDbTypes}); sessions run in UTC.
  */
