@@ -49,6 +49,21 @@ class StreamingBufferTest {
         }, mergeMillis, mergeBytes, readWaitMillis);
     }
 
+    /** A call that may throw, run on another thread. */
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    private static CompletableFuture<Void> inBackground(Call call) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                call.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     @Test
     void aReadThatStartsWhileTheMergerIsLoadingWaitsForItsRows() throws Exception {
         CountDownLatch finish = new CountDownLatch(1);
@@ -57,13 +72,7 @@ class StreamingBufferTest {
             buffer.append(table, "{\"n\":1}\n".getBytes(StandardCharsets.UTF_8));
             assertTrue(started.await(10, TimeUnit.SECONDS), "the merger took the journal");
 
-            CompletableFuture<Void> read = CompletableFuture.runAsync(() -> {
-                try {
-                    buffer.mergeForRead();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> read = inBackground(buffer::mergeForRead);
             assertThrows(TimeoutException.class, () -> read.get(300, TimeUnit.MILLISECONDS),
                     "the row is not in the table yet: the read must wait");
             finish.countDown();
@@ -159,13 +168,7 @@ class StreamingBufferTest {
             assertTrue(started.await(10, TimeUnit.SECONDS), "full: the merger took the journal and is loading it");
             buffer.append(table, bigLine(2)); // a new journal: room for it
 
-            CompletableFuture<Void> third = CompletableFuture.runAsync(() -> {
-                try {
-                    buffer.append(table, bigLine(3));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> third = inBackground(() -> buffer.append(table, bigLine(3)));
             assertThrows(TimeoutException.class, () -> third.get(300, TimeUnit.MILLISECONDS),
                     "the journal holds 1.1 MB and the merger is busy: the writer waits");
             finish.countDown();
