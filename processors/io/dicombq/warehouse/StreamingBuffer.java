@@ -21,12 +21,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 
 /**
- * The embedded warehouse's streaming buffer, as BigQuery has one: a small batch is appended to its
- * table's journal ({@code DATA/.buffer/PROJECT/DATASET/TABLE.ndjson}, newline-delimited JSON as
+ * The embedded warehouse's streaming buffer, as BigQuery has one: a batch (in the bundle, every
+ * batch: see {@code dicom.duckdb.buffer-below-rows}) is appended to its table's journal ({@code DATA/.buffer/PROJECT/DATASET/TABLE.ndjson}, newline-delimited JSON as
  * {@code read_json} loads it) and forced to disk, and that is all its writer waits for. A merger
  * thread loads each journal into its table in one transaction {@code mergeMillis} after the first
  * row waiting for it, or as soon as a journal holds {@code mergeBytes}; every read of the warehouse
- * merges first, so no query misses a row whose insert returned.
+ * merges first, so no query misses a row whose insert returned. While a merge runs, the next one's
+ * rows gather, so under a heavy load merges grow by themselves (a drop of thousands of files is
+ * loaded in commits of thousands of rows); a journal that reaches {@link #backlogBytes()} holds its
+ * writers back until the merger has taken it.
  *
  * <p>Why: a DuckDB commit into a wide table costs milliseconds of CPU however few rows it carries
  * (it sets up and logs storage for every nested column), so a commit per small batch spent most
