@@ -28,7 +28,7 @@ import java.util.concurrent.locks.Lock;
  * row waiting for it, or as soon as a journal holds {@code mergeBytes}; every read of the warehouse
  * merges first, so no query misses a row whose insert returned. While a merge runs, the next one's
  * rows gather, so under a heavy load merges grow by themselves (a drop of thousands of files is
- * loaded in commits of thousands of rows); a journal that reaches {@link #backlogBytes()} holds its
+ * loaded in commits larger than its batches); a journal that reaches {@link #backlogBytes()} holds its
  * writers back until the merger has taken it.
  *
  * <p>Why: a DuckDB commit into a wide table costs milliseconds of CPU however few rows it carries
