@@ -62,7 +62,7 @@ public final class Schema {
         List<Field> missing = new ArrayList<>();
         for (Field w : wanted.fields.values()) {
             Field have = fields.get(w.name());
-            if (have == null || !sameShape(mergeField(have, w), have)) {
+            if (have == null || !holds(have, w)) {
                 missing.add(w);
             }
         }
@@ -72,6 +72,31 @@ public final class Schema {
     /** True when every field of {@code wanted}, nested ones included, is already here. */
     public boolean covers(Schema wanted) {
         return missingFrom(wanted).isEmpty();
+    }
+
+    /**
+     * Whether merging {@code wanted} into {@code have} would leave {@code have} as it is: every
+     * sub-field of {@code wanted}, at any depth, is already there. Asked for every column of every
+     * batch, so it allocates nothing (merging to compare made a copy of each RECORD column).
+     */
+    static boolean holds(Field have, Field wanted) {
+        if (have == wanted || have.type() != Field.Type.RECORD || wanted.type() != Field.Type.RECORD) {
+            return true; // first declaration wins, as in mergeField
+        }
+        List<Field> haveFields = have.fields();
+        for (Field w : wanted.fields()) {
+            Field h = null;
+            for (Field candidate : haveFields) {
+                if (candidate.name().equals(w.name())) {
+                    h = candidate;
+                    break;
+                }
+            }
+            if (h == null || !holds(h, w)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Field mergeField(Field a, Field b) {
@@ -86,18 +111,6 @@ public final class Schema {
             merged.merge(f.name(), f, Schema::mergeField);
         }
         return new Field(a.name(), a.type(), a.mode(), new ArrayList<>(merged.values()));
-    }
-
-    static boolean sameShape(Field a, Field b) {
-        if (!a.name().equals(b.name()) || a.type() != b.type() || a.fields().size() != b.fields().size()) {
-            return false;
-        }
-        for (int i = 0; i < a.fields().size(); i++) {
-            if (!sameShape(a.fields().get(i), b.fields().get(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     public List<Map<String, Object>> toJson() {
