@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark, one command: builds the bundle if needed, makes a corpus, runs the bundle as a
 # separate JVM and measures it from outside; prints a table of medians.
-#   bench/run.sh            full run: 6,000 instances, every figure 3 times (about 18 minutes)
+#   bench/run.sh            full run: 6,000 instances, every figure 3 times (20-25 minutes)
 #   bench/run.sh --quick    2,000 instances, each figure once (about 6 minutes; reads low: smaller warm-ups)
 #   bench/run.sh --only a,b,pydicom   just some figures (a floor b c d f g pydicom; e comes with b and c)
 #   bench/run.sh --sustained 180   (d)'s 200/s held for 180 s, once, on 36,000 instances of its own
