@@ -2,6 +2,7 @@ package io.dicombq.row;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,19 +85,32 @@ public final class Schema {
             return true; // first declaration wins, as in mergeField
         }
         List<Field> haveFields = have.fields();
-        for (Field w : wanted.fields()) {
-            Field h = null;
-            for (Field candidate : haveFields) {
-                if (candidate.name().equals(w.name())) {
-                    h = candidate;
-                    break;
-                }
+        // a scan for the usual few sub-fields; a map for a wide sequence item
+        Map<String, Field> byName = null;
+        if (haveFields.size() > WIDE_RECORD) {
+            byName = new HashMap<>();
+            for (Field f : haveFields) {
+                byName.putIfAbsent(f.name(), f);
             }
+        }
+        for (Field w : wanted.fields()) {
+            Field h = byName != null ? byName.get(w.name()) : find(haveFields, w.name());
             if (h == null || !holds(h, w)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static final int WIDE_RECORD = 32;
+
+    private static Field find(List<Field> fields, String name) {
+        for (Field f : fields) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+        }
+        return null;
     }
 
     static Field mergeField(Field a, Field b) {

@@ -55,6 +55,21 @@ class SchemaTest {
     }
 
     @Test
+    void aWideSequenceItemIsCheckedByNameToo() {
+        // more sub-fields than the in-place scan is used for
+        java.util.List<Field> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            many.add(text("Attribute" + i));
+        }
+        Field have = Field.record("PerFrameFunctionalGroupsSequence", Mode.REPEATED, many);
+        Schema table = new Schema(List.of(have));
+        Field someOfThem = seq("PerFrameFunctionalGroupsSequence", text("Attribute99"), text("Attribute0"));
+        assertTrue(table.covers(new Schema(List.of(someOfThem))));
+        Field oneMore = seq("PerFrameFunctionalGroupsSequence", text("Attribute50"), text("Attribute100"));
+        assertEquals(List.of(oneMore), table.missingFrom(new Schema(List.of(oneMore))));
+    }
+
+    @Test
     void theFirstDeclarationOfANameWinsOverAnotherType() {
         // as when merging: a name declared once as a plain column is not made a RECORD later
         Schema table = new Schema(List.of(text("PatientName")));
