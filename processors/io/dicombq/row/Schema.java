@@ -9,6 +9,9 @@ import java.util.Map;
 
 /** An ordered set of top-level fields; merging two schemas gives the union, nested records included. */
 public final class Schema {
+    /** More sub-fields than this, and {@link #holds} looks them up by name instead of scanning. */
+    private static final int WIDE_RECORD = 32;
+
     private final LinkedHashMap<String, Field> fields = new LinkedHashMap<>();
     // what fields() last returned, until the next add: the batch writers ask every row for its
     // fields, and copying ~100 of them per row showed in the drop folder's profile
@@ -101,8 +104,6 @@ public final class Schema {
         }
         return true;
     }
-
-    private static final int WIDE_RECORD = 32;
 
     private static Field find(List<Field> fields, String name) {
         for (Field f : fields) {
